@@ -1,0 +1,108 @@
+"""The JSON API: one NinjaAPI, a router per app, session or bearer-token auth."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from qudao.accounts.services import token_authenticate
+from qudao.core.excel import ImportFailed
+from qudao.core.exceptions import DomainError, NotAllowed
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer qd_...` with a token the user created on the tokens page."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class Session(APIKeyCookie):
+    """The browser's login session (CSRF-checked for writes)."""
+
+    from django.conf import settings as _settings
+
+    param_name = _settings.SESSION_COOKIE_NAME
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        return user if user is not None and user.is_authenticated else None
+
+
+api = NinjaAPI(
+    title="Qudao API",
+    version="1",
+    description="Dealer management: territories, dealers, contacts, products and prices.",
+    auth=[BearerToken(), Session()],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ImportFailed)
+def import_failed(request: HttpRequest, exc: ImportFailed):
+    return api.create_response(
+        request,
+        {"code": exc.code, "message": exc.message, "errors": [e.as_dict() for e in exc.errors]},
+        status=400,
+    )
+
+
+@api.exception_handler(NotAllowed)
+def not_allowed(request: HttpRequest, exc: NotAllowed):
+    return api.create_response(request, {"code": exc.code, "message": exc.message}, status=403)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError):
+    body: dict[str, Any] = {"code": exc.code, "message": exc.message}
+    if getattr(exc, "errors", None):
+        body["errors"] = exc.errors
+    return api.create_response(request, body, status=409)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404):
+    return api.create_response(request, {"code": "not_found", "message": _("Not found.")},
+                               status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError):
+    return api.create_response(
+        request, {"code": "unauthenticated", "message": _("Log in or send a valid API token.")},
+        status=401)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError):
+    return api.create_response(request, {"code": "invalid", "message": _("Invalid input."),
+                                         "errors": exc.errors}, status=422)
+
+
+def require(request: HttpRequest, perm: str) -> None:
+    """Refuse with 403 unless the user's role has `perm`."""
+    if not request.user.has_perm(perm):
+        raise NotAllowed(_("Your role may not do this."))
+
+
+def _routers() -> None:
+    from qudao.accounts.api import router as accounts_router
+    from qudao.catalog.api import router as catalog_router
+    from qudao.dashboard.api import router as dashboard_router
+    from qudao.dealers.api import router as dealers_router
+    from qudao.territories.api import router as territories_router
+
+    api.add_router("", accounts_router)
+    api.add_router("", dashboard_router)
+    api.add_router("", territories_router)
+    api.add_router("", dealers_router)
+    api.add_router("", catalog_router)
+
+
+_routers()

@@ -1,0 +1,5 @@
+from qudao.core.exceptions import DomainError
+
+
+class TerritoryInvalid(DomainError):
+    code = "territory_invalid"

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from qudao.api import api
+
+urlpatterns = [
+    path("", include("qudao.dashboard.urls")),
+    path("accounts/", include("qudao.accounts.urls")),
+    path("dealers/", include("qudao.dealers.urls")),
+    path("territories/", include("qudao.territories.urls")),
+    path("products/", include("qudao.catalog.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
