@@ -27,8 +27,9 @@ def main(argv: list[str] | None = None) -> None:
     verb, rest = argv[0], argv[1:]
     if verb == "demo":
         _manage(["migrate", "--noinput", "-v", "0"])
-        _manage(["demo_data", "--scale", "small"])
-        _print_logins(port)
+        _manage(["demo_data", "--scale", "small"])  # prints one login per role
+        print(f"\nQudao is starting on http://127.0.0.1:{port}/  "
+              f"(API docs: http://127.0.0.1:{port}/api/docs)\n", flush=True)
         _manage(["runserver", f"127.0.0.1:{port}", "--noreload", *rest])
     elif verb == "serve":
         _manage(["runserver", f"127.0.0.1:{port}", *rest])
@@ -36,18 +37,6 @@ def main(argv: list[str] | None = None) -> None:
         _manage(["demo_data", *rest])
     else:
         _manage([verb.replace("-", "_") if verb in {"scan-alerts"} else verb, *rest])
-
-
-def _print_logins(port: str) -> None:
-    import django
-
-    django.setup()
-    from qudao.accounts.demo import DEMO_LOGINS
-
-    print(f"\nQudao is starting on http://127.0.0.1:{port}/  — log in with one of these:\n")
-    for username, role, password in DEMO_LOGINS:
-        print(f"  {str(role):<22} {username:<16} {password}")
-    print(f"\nAPI docs: http://127.0.0.1:{port}/api/docs\n", flush=True)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from qudao.territories.models import Territory, TerritoryAssignment
 from tests.factories import PASSWORD, DealerFactory, UserFactory
@@ -45,6 +46,16 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_in_the_test_thread():
+    """Service messages and sheet headers in English where a test calls code directly.
+
+    Requests still pick their language as a user's browser would (zh-hans by default).
+    """
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

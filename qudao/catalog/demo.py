@@ -140,19 +140,23 @@ def level_prices(retail: Decimal, rng: random.Random) -> dict[str, Decimal]:
 
 def product_plan(*, rng: random.Random, count: int) -> list[ProductSpec]:
     """`count` SKUs over the leaf categories, the same for the same seed."""
+    # A SKU sold by the case per case size (…500ml×12, …500ml×24), and one sold by the piece
+    # (…500ml); a name repeats only with another packaging variant.
     combos = [
-        (leaf, brand, flavour, size)
+        (leaf, brand, flavour, size, per_case)
         for _code, _name, _en, leaves in CATEGORIES for leaf in leaves
         for brand in leaf.brands for flavour in leaf.flavours for size in leaf.sizes
+        for per_case in (*size[4], None)
     ]
     rng.shuffle(combos)
     brand_names = dict(BRANDS)
     plan: list[ProductSpec] = []
     for n in range(1, count + 1):
-        leaf, brand, flavour, (size, piece, low, high, cases) = combos[(n - 1) % len(combos)]
+        leaf, brand, flavour, size_spec, per_case = combos[(n - 1) % len(combos)]
+        size, piece, low, high, cases = size_spec
         variant = VARIANTS[((n - 1) // len(combos)) % len(VARIANTS)]
-        per_case = rng.choice(cases)
-        by_case = rng.random() < 0.7
+        by_case = per_case is not None
+        per_case = per_case or rng.choice(cases)
         piece_cents = (rng.randint(low, high) + 25) // 50 * 50  # retail prices end in .00/.50
         if by_case:
             retail = Decimal(piece_cents * per_case // 100)  # whole yuan per case

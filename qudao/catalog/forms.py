@@ -33,13 +33,17 @@ class ProductForm(forms.ModelForm):
         """Uniqueness is the service's check, reported with the other rules."""
 
 
+def _date_input() -> forms.DateInput:
+    # A browser date picker sends and expects ISO dates, whatever the page language.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class PriceForm(forms.Form):
     level = forms.ChoiceField(label=_("Price level"), choices=PriceLevel.choices)
     unit_price = forms.DecimalField(label=_("Unit price (CNY)"), max_digits=16, decimal_places=2)
-    valid_from = forms.DateField(label=_("Valid from"),
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label=_("Valid from"), widget=_date_input())
     valid_to = forms.DateField(label=_("Valid to (last day, empty for open-ended)"),
-                               required=False, widget=forms.DateInput(attrs={"type": "date"}))
+                               required=False, widget=_date_input())
 
 
 class ImportForm(forms.Form):

@@ -58,11 +58,11 @@ def products_import(*, actor: Any, upload: Any) -> int:
         if record.get("brand") and values["brand"] is None:
             errors.append(RowError(number, headers["brand"], _(
                 "Unknown brand “%(value)s”.") % {"value": record["brand"]}))
-        if "sku" not in [e.column for e in errors if e.row == number]:
-            for field, why in services.product_check(values=values,
-                                                     pending_skus=pending).items():
-                if field in ("category", "brand") and record.get(field):
-                    continue  # already reported as unknown
+        # One message per cell: a cell already reported (unreadable, empty though required,
+        # unknown category or brand) is not reported again by the product rules.
+        reported = {e.column for e in errors if e.row == number}
+        for field, why in services.product_check(values=values, pending_skus=pending).items():
+            if headers.get(field, field) not in reported:
                 errors.append(RowError(number, headers.get(field, field), why))
         pending.add((values.get("sku") or "").strip())
         prepared.append((number, values))

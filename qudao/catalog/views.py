@@ -20,19 +20,6 @@ from qudao.core.pagination import paginate, query_without_page
 HISTORY_SHOWN = 30
 
 
-def _history(events) -> list:
-    """Audit events with their details as text: a changed field reads "old → new"."""
-    rows = list(events)
-    for event in rows:
-        event.details = [
-            (key, f"{value[0] if value[0] not in (None, '') else '∅'} → "
-                  f"{value[1] if value[1] not in (None, '') else '∅'}")
-            if isinstance(value, list) and len(value) == 2 else (key, value)
-            for key, value in (event.data or {}).items()
-        ]
-    return rows
-
-
 def _get(request, pk: int) -> Product:
     """A product the user may see (dealer users: only products on sale), else 404."""
     try:
@@ -132,7 +119,7 @@ def _detail(request, product: Product, price_form: PriceForm | None = None):
         "can_edit": request.user.has_perm("catalog.change_product"),
         # The history lists every level's prices: a dealer must not see the others' prices.
         "history": (None if request.user.is_dealer_user
-                    else _history(audit.history(product)[:HISTORY_SHOWN])),
+                    else audit.history(product)[:HISTORY_SHOWN]),
         "active_nav": "catalog",
     }
     return render(request, "catalog/product_detail.html", context)

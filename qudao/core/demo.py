@@ -5,14 +5,17 @@ the same seed always yields the same demo network. The apps' `demo.py` modules u
 """
 
 import random
+from bisect import bisect_right
 from decimal import Decimal
+from itertools import accumulate
+from typing import Any
 
 # Surnames roughly in order of frequency; the weights below favour the common ones.
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
     "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾"
 )
-_SURNAME_WEIGHTS = [max(1, 40 - i // 2) for i in range(len(SURNAMES))]
+_SURNAME_CUM = list(accumulate(max(1, 40 - i // 2) for i in range(len(SURNAMES))))
 GIVEN_MALE = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宁建国志海峰亮东林文浩宇俊凯"
 GIVEN_FEMALE = "芳娜敏静丽艳娟霞燕玲婷雪琳颖慧晶红梅洁琴莉兰萍倩佳蕾月"
 GIVEN_MIDDLE = "建志永国晓海春文立俊德秀丽雪小红玉金明世子"
@@ -42,9 +45,20 @@ CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _ORG_CODE_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
 
 
+class Mix:
+    """Values with weights, prepared once for many weighted draws."""
+
+    def __init__(self, pairs: list[tuple[Any, int]]) -> None:
+        self.values = [value for value, _weight in pairs]
+        self.cum = list(accumulate(weight for _value, weight in pairs))
+
+    def pick(self, rng: random.Random) -> Any:
+        return self.values[bisect_right(self.cum, rng.random() * self.cum[-1])]
+
+
 def person_name(rng: random.Random, *, female: bool | None = None) -> str:
     """A Chinese full name: a common surname and a one- or two-character given name."""
-    surname = rng.choices(SURNAMES, weights=_SURNAME_WEIGHTS)[0]
+    surname = rng.choices(SURNAMES, cum_weights=_SURNAME_CUM)[0]
     if female is None:
         female = rng.random() < 0.4
     pool = GIVEN_FEMALE if female else GIVEN_MALE
@@ -86,7 +100,7 @@ def shop_name(rng: random.Random, *, place: str) -> tuple[str, str]:
     kind = rng.choice(SHOP_KINDS)
     roll = rng.random()
     if roll < 0.25:
-        surname = rng.choices(SURNAMES, weights=_SURNAME_WEIGHTS)[0]
+        surname = rng.choices(SURNAMES, cum_weights=_SURNAME_CUM)[0]
         short = f"{surname}记{kind}"
         return f"{place}{short}", short
     short = f"{trade_name(rng)}{kind}"

@@ -1,6 +1,8 @@
-"""The home dashboard's figures: counts of the user's visible dealers, a few GROUP BYs."""
+"""The home dashboard's figures: counts of the user's visible dealers in one GROUP BY."""
 
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 from qudao.dealers import queries as dealer_queries
 from qudao.dealers.choices import ChannelLevel, DealerStatus, Grade
@@ -15,17 +17,25 @@ def _series(counts: dict[str, int], choices: Any, blank_label: str) -> list[dict
 
 
 def figures(*, user: Any) -> dict[str, Any]:
-    """Dealer counts by status, grade, channel level and 大区 for what the user may see."""
-    from django.utils.translation import gettext as _
+    """Dealer counts by status, grade, channel level and 大区 for what the user may see.
 
-    by_status = dealer_queries.counts_by(user=user, field="status")
+    One scan of the visible dealers grouped by all four at once (a few hundred groups at
+    most), summed per dimension here, instead of four scans.
+    """
+    cube = dealer_queries.counts_cube(user=user)
+    sums: dict[str, dict[str, int]] = {"status": {}, "grade": {}, "channel_level": {},
+                                       "region": {}}
+    for row in cube:
+        for dimension, totals in sums.items():
+            key = row[dimension] or ""
+            totals[key] = totals.get(key, 0) + row["n"]
+    regions = dealer_queries.region_names(list(sums["region"]))
+    by_region = sorted(((regions.get(path, path), n) for path, n in sums["region"].items()),
+                       key=lambda item: -item[1])
     return {
-        "total": sum(by_status.values()),
-        "by_status": _series(by_status, DealerStatus, _("None")),
-        "by_grade": _series(dealer_queries.counts_by(user=user, field="grade"), Grade,
-                            _("Not graded")),
-        "by_channel_level": _series(dealer_queries.counts_by(user=user, field="channel_level"),
-                                    ChannelLevel, _("None")),
-        "by_region": [{"key": name, "label": name, "count": n}
-                      for name, n in dealer_queries.counts_by_region(user=user)],
+        "total": sum(sums["status"].values()),
+        "by_status": _series(sums["status"], DealerStatus, _("None")),
+        "by_grade": _series(sums["grade"], Grade, _("Not graded")),
+        "by_channel_level": _series(sums["channel_level"], ChannelLevel, _("None")),
+        "by_region": [{"key": name, "label": name, "count": n} for name, n in by_region],
     }

@@ -49,21 +49,16 @@ def dealer_history(*, dealer: Dealer) -> QuerySet:
     return audit.history(dealer)
 
 
-def counts_by(*, user: Any, field: str) -> dict[str, int]:
-    """Visible dealers counted by one of their fields, in one GROUP BY."""
-    rows = visible_dealers(user).order_by().values(field).annotate(n=Count("id"))
-    return {row[field] or "": row["n"] for row in rows}
-
-
-def counts_by_region(*, user: Any) -> list[tuple[str, int]]:
-    """Visible dealers counted by top-level territory (大区), largest first, in two queries."""
-    step = Territory.steplen
-    rows = (
+def counts_cube(*, user: Any) -> list[dict[str, Any]]:
+    """Visible dealers counted by status, grade, channel level and 大区 path, in one GROUP BY."""
+    return list(
         visible_dealers(user).order_by()
-        .annotate(root=Substr("territory__path", 1, step)).values("root")
-        .annotate(n=Count("id"))
+        .annotate(region=Substr("territory__path", 1, Territory.steplen))
+        .values("status", "grade", "channel_level", "region").annotate(n=Count("id"))
     )
-    counts = {row["root"]: row["n"] for row in rows}
-    roots = Territory.objects.filter(depth=1, path__in=list(counts))
-    names = {root.path: root.display_name for root in roots}
-    return sorted(((names.get(p, p), n) for p, n in counts.items()), key=lambda item: -item[1])
+
+
+def region_names(paths: list[str]) -> dict[str, str]:
+    """Display names of top-level territories by tree path."""
+    return {root.path: root.display_name
+            for root in Territory.objects.filter(depth=1, path__in=paths)}

@@ -44,13 +44,13 @@ def territory_children_with_counts(*, user: Any, node: Territory | None) -> list
     """Children of `node` (or the top level) with the visible dealers under each, in 2 queries."""
     visible = visible_territories(user)
     if node is None:
-        children = Territory.get_root_nodes().filter(pk__in=visible.values("pk"))
+        children = Territory.objects.get_root_nodes().filter(pk__in=visible.values("pk"))
         if not children.exists():  # a manager or rep: start at the nodes he covers
             children = visible.order_by("path")
             top = min((c.depth for c in children), default=1)
             children = children.filter(depth=top)
     else:
-        children = node.get_children().filter(pk__in=visible.values("pk"))
+        children = Territory.objects.get_children(node).filter(pk__in=visible.values("pk"))
     children = list(children.order_by("code"))
     step = Territory.steplen
     counts: dict[str, int] = {}

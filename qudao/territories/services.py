@@ -68,19 +68,20 @@ def territory_update(
         if name in EDITABLE:
             setattr(territory, name, value)
     territory.code = code
-    new_parent = parent if move else territory.get_parent()
+    new_parent = parent if move else Territory.objects.get_parent(territory)
     _check_level(parent=new_parent, level=territory.level)
-    for child in territory.get_children():
+    for child in Territory.objects.get_children(territory):
         if LEVEL_ORDER.index(child.level) <= LEVEL_ORDER.index(territory.level):
             raise TerritoryInvalid(_("The new level is not above the levels of its children."))
     territory.save()
     changes = audit.diff(before, audit.snapshot(territory, EDITABLE))
-    if move and new_parent != territory.get_parent():
+    if move and new_parent != Territory.objects.get_parent(territory):
         if new_parent is not None and new_parent.path.startswith(territory.path):
             raise TerritoryInvalid(_("A territory cannot be moved under itself."))
-        old_parent = territory.get_parent()
+        old_parent = Territory.objects.get_parent(territory)
         if new_parent is None:
-            Territory.objects.move(territory, Territory.get_first_root_node(), "last-sibling")
+            first_root = Territory.objects.get_first_root_node()
+            Territory.objects.move(territory, first_root, "last-sibling")
         else:
             Territory.objects.move(territory, new_parent, "last-child")
         changes["parent"] = [str(old_parent) if old_parent else None,

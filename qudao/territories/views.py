@@ -17,19 +17,6 @@ from qudao.territories.models import Territory
 HISTORY_SHOWN = 30
 
 
-def _history(events) -> list:
-    """Audit events with their details as text: a changed field reads "old → new"."""
-    rows = list(events)
-    for event in rows:
-        event.details = [
-            (key, f"{value[0] if value[0] not in (None, '') else '∅'} → "
-                  f"{value[1] if value[1] not in (None, '') else '∅'}")
-            if isinstance(value, list) and len(value) == 2 else (key, value)
-            for key, value in (event.data or {}).items()
-        ]
-    return rows
-
-
 def _get(request, pk) -> Territory:
     """A node the user may see; any other id answers 404."""
     return get_object_or_404(visible_territories(request.user), pk=pk)
@@ -89,7 +76,7 @@ def _detail_context(request, node: Territory, assignment_form: AssignmentForm | 
         "can_assign": can_assign,
         "can_edit": request.user.has_perm("territories.change_territory"),
         "can_add": request.user.has_perm("territories.add_territory"),
-        "history": _history(audit.history(node)[:HISTORY_SHOWN]),
+        "history": audit.history(node)[:HISTORY_SHOWN],
         "active_nav": "territories",
     }
 

@@ -116,7 +116,7 @@ def test_edit_form_saves_and_shows_history(world, north_rep, login):
     dealer = Dealer.objects.get(pk=world.dealer_a_sub.pk)
     assert dealer.name == "唐山丰源食品有限公司" and dealer.vehicles == 6
     detail = client.get(f"/dealers/{dealer.pk}/").content.decode()
-    assert "dealer.updated" in detail and "唐山丰源食品商行" in detail
+    assert "唐山丰源食品商行 → 唐山丰源食品有限公司" in detail
 
 
 @pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""A person's walk through Qudao in a real browser: login, search, edit, dashboard, both languages."""
+"""A person's walk through Qudao in a browser: login, search, edit, dashboard, 2 languages."""
 
 import pytest
 
@@ -12,7 +12,7 @@ def _login(page, live_server, username):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
 
 
@@ -37,21 +37,24 @@ def test_rep_searches_edits_a_dealer_and_sees_the_dashboard(page, live_server, w
     page.click("text=编辑")
     page.fill("input[name=vehicles]", "8")
     page.fill("input[name=tag_names]", "核心二批")
-    page.click("button[type=submit]")
+    page.get_by_test_id("save").click()
     page.wait_for_selector("text=更改已保存")
     assert "核心二批" in page.inner_text("main")
-    assert "vehicles: ∅ → 8" in page.get_by_test_id("history").inner_text()
+    history = page.get_by_test_id("history").inner_text()
+    assert "车辆数: ∅ → 8" in history and "编辑经销商" in history
     shot(page, "dealer-detail-zh")
     assert Dealer.objects.get(code="A0002").vehicles == 8
 
     # Switch to English: the same pages, in English.
-    page.select_option("[data-testid=language]", "en")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("[data-testid=language]", "en")
     assert "Vehicles" in page.inner_text("main")
-    page.click("nav >> text=Dealers")
+    with page.expect_navigation():
+        page.click("nav >> text=Dealers")
     assert page.locator("h1").inner_text() == "Dealers"
     shot(page, "dealer-list-en")
-    page.click("nav >> text=Dashboard")
+    with page.expect_navigation():
+        page.click("nav >> text=Dashboard")
     page.wait_for_function("document.querySelector('#chart-region canvas') !== null")
     assert page.locator("h1").inner_text() == "Dashboard"
     shot(page, "dashboard-en")
