@@ -29,7 +29,7 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 name="dealer_user_has_dealer",
-                condition=~models.Q(role__in=[r.value for r in DEALER_ROLES])
+                condition=~models.Q(role__in=sorted(r.value for r in DEALER_ROLES))
                 | models.Q(dealer__isnull=False),
             ),
         ]
