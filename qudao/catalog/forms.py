@@ -45,6 +45,3 @@ class PriceForm(forms.Form):
     valid_to = forms.DateField(label=_("Valid to (last day, empty for open-ended)"),
                                required=False, widget=_date_input())
 
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))

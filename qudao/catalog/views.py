@@ -11,11 +11,12 @@ from django.views.decorators.http import require_POST
 from qudao.catalog import importer, queries, services
 from qudao.catalog.exceptions import PriceInvalid, PriceOverlap, ProductInvalid
 from qudao.catalog.filters import ProductFilter
-from qudao.catalog.forms import ImportForm, PriceForm, ProductForm, category_label
+from qudao.catalog.forms import PriceForm, ProductForm, category_label
 from qudao.catalog.models import Brand, Category, PriceLevel, Product
 from qudao.core import audit
-from qudao.core.excel import ImportFailed, export_response, template_response
+from qudao.core.excel import export_response
 from qudao.core.pagination import paginate, query_without_page
+from qudao.core.views import import_page
 
 HISTORY_SHOWN = 30
 
@@ -75,21 +76,12 @@ def product_export(request):
 @permission_required("catalog.import_product", raise_exception=True)
 def product_import(request):
     """Upload an Excel sheet of new SKUs; all rows are saved, or none with every error shown."""
-    if request.GET.get("template"):
-        return template_response(filename="products-template", columns=importer.COLUMNS)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = importer.products_import(actor=request.user, upload=form.files["file"])
-        except ImportFailed as exc:
-            errors = exc.errors
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("%(n)d products imported.") % {"n": created})
-            return redirect("catalog:product_list")
-    return render(request, "catalog/product_import.html",
-                  {"form": form, "errors": errors, "active_nav": "catalog"})
+    return import_page(
+        request, run=importer.products_import, columns=importer.COLUMNS,
+        template="catalog/product_import.html", template_filename="products-template",
+        done_message=_("%(n)d products imported."), done_url="catalog:product_list",
+        active_nav="catalog",
+    )
 
 
 def _price_groups(user, product: Product) -> list[dict]:

@@ -7,7 +7,7 @@ row, the column and why, so a user can fix the file and send it again.
 
 import io
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -196,9 +196,3 @@ def convert(raw: Any, column: Column) -> Any:
                 _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": text}
             ) from None
     return text
-
-
-def iter_export(queryset: Any, row: Callable[[Any], list[Any]], chunk: int = 2000) -> Iterator:
-    """Rows for export, read in chunks so a large list does not sit in memory at once."""
-    for item in queryset.iterator(chunk_size=chunk):
-        yield row(item)

@@ -88,6 +88,3 @@ class ContactForm(forms.ModelForm):
         model = Contact
         fields = CONTACT_FIELDS
 
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))

@@ -9,13 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qudao.core.excel import ImportFailed, export_response, template_response
+from qudao.core.excel import export_response
 from qudao.core.exceptions import DomainError
 from qudao.core.pagination import paginate, query_without_page
+from qudao.core.views import import_page
 from qudao.dealers import importer, queries, services
 from qudao.dealers.exceptions import DealerInvalid
 from qudao.dealers.filters import DealerFilter
-from qudao.dealers.forms import ContactForm, DealerForm, ImportForm, StatusChangeForm
+from qudao.dealers.forms import ContactForm, DealerForm, StatusChangeForm
 from qudao.dealers.models import Contact, Dealer
 from qudao.dealers.scoping import visible_dealers, visible_staff, visible_territories
 
@@ -64,21 +65,12 @@ def dealer_export(request):
 @permission_required("dealers.import_dealer", raise_exception=True)
 def dealer_import(request):
     """Upload an Excel sheet of new dealers; all rows are saved, or none with every error shown."""
-    if request.GET.get("template"):
-        return template_response(filename="dealers-template", columns=importer.COLUMNS)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = importer.dealers_import(actor=request.user, upload=form.files["file"])
-        except ImportFailed as exc:
-            errors = exc.errors
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("%(n)d dealers imported.") % {"n": created})
-            return redirect("dealers:dealer_list")
-    return render(request, "dealers/dealer_import.html",
-                  {"form": form, "errors": errors, "active_nav": "dealers"})
+    return import_page(
+        request, run=importer.dealers_import, columns=importer.COLUMNS,
+        template="dealers/dealer_import.html", template_filename="dealers-template",
+        done_message=_("%(n)d dealers imported."), done_url="dealers:dealer_list",
+        active_nav="dealers",
+    )
 
 
 @login_required
