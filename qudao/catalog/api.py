@@ -12,7 +12,6 @@ from pydantic import Field
 from qudao.api import require
 from qudao.catalog import importer, queries, services
 from qudao.catalog.exceptions import ProductInvalid
-from qudao.catalog.models import Brand, Category
 
 router = Router(tags=["catalog"])
 
@@ -98,11 +97,11 @@ class BrandOut(Schema):
 def _resolve(data: dict) -> dict:
     errors = {}
     if "category_id" in data:
-        data["category"] = Category.objects.filter(pk=data.pop("category_id")).first()
+        data["category"] = queries.category_list().filter(pk=data.pop("category_id")).first()
         if data["category"] is None:
             errors["category"] = _("Unknown category.")
     if "brand_id" in data:
-        data["brand"] = Brand.objects.filter(pk=data.pop("brand_id")).first()
+        data["brand"] = queries.brand_list().filter(pk=data.pop("brand_id")).first()
         if data["brand"] is None:
             errors["brand"] = _("Unknown brand.")
     if errors:
@@ -170,10 +169,10 @@ def price_add(request, product_id: int, payload: PriceIn):
 @router.get("/categories", response=list[CategoryOut])
 def category_list(request):
     require(request, "catalog.view_product")
-    return Category.objects.order_by("path")
+    return queries.category_list()
 
 
 @router.get("/brands", response=list[BrandOut])
 def brand_list(request):
     require(request, "catalog.view_product")
-    return Brand.objects.all()
+    return queries.brand_list()

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from qudao.catalog.filters import ProductFilter
-from qudao.catalog.models import PriceLevel, Product, ProductPrice
+from qudao.catalog.models import Brand, Category, PriceLevel, Product, ProductPrice
 from qudao.core.pagination import filters_copy
 
 DEALER_LEVEL_PRICE = {"tier1": PriceLevel.TIER1, "tier2": PriceLevel.TIER2,
@@ -45,3 +45,13 @@ def prices_on(*, products: list[int], level: str, day: date | None = None) -> di
         product_id__in=products, level=level, valid_from__lte=day,
     ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
     return {row.product_id: row.unit_price for row in rows}
+
+
+def category_list() -> QuerySet:
+    """Every category in tree order (categories are company-wide)."""
+    return Category.objects.order_by("path")
+
+
+def brand_list() -> QuerySet:
+    """Every brand by code (brands are company-wide)."""
+    return Brand.objects.order_by("code")

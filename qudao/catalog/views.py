@@ -173,10 +173,9 @@ def product_edit(request, pk: int):
     form = ProductForm(request.POST or None, instance=product)
     if request.method == "POST" and form.is_valid():
         # Re-read: form validation wrote the posted values onto the instance.
-        saved = _save_product(request, form, Product.objects.get(pk=product.pk))
+        saved = _save_product(request, form, _get(request, pk))
         if saved is not None:
             messages.success(request, _("Changes saved."))
             return redirect("catalog:product_detail", pk=product.pk)
     return render(request, "catalog/product_form.html",
-                  {"form": form, "product": Product.objects.get(pk=product.pk),
-                   "active_nav": "catalog"})
+                  {"form": form, "product": _get(request, pk), "active_nav": "catalog"})

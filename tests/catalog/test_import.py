@@ -1,14 +1,13 @@
 """Product import: a good file saves every row; any fault lists every error and saves nothing."""
 
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook
 
 from qudao.catalog.importer import products_import
 from qudao.catalog.models import Product
 from qudao.core.excel import ImportFailed
+from tests import helpers
 from tests.factories import BrandFactory, ProductFactory, category
 
 HEADER = ["SKU", "Name", "Specification", "Category code", "Brand code", "Unit",
@@ -16,14 +15,7 @@ HEADER = ["SKU", "Name", "Specification", "Category code", "Brand code", "Unit",
 
 
 def xlsx(rows, header=HEADER) -> SimpleUploadedFile:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return SimpleUploadedFile("products.xlsx", buffer.getvalue())
+    return helpers.xlsx(rows, header, "products.xlsx")
 
 
 @pytest.fixture

@@ -6,14 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from qudao.catalog import services
 from qudao.catalog.models import Category, Product, ProductPrice
 from tests.factories import BrandFactory, ProductFactory
+from tests.helpers import page_queries
 
 
 @pytest.fixture
@@ -42,12 +41,6 @@ def shelf(world, hq_admin):
 def _skus(response) -> list[str]:
     return [p.sku for p in response.context["page"].object_list]
 
-
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 @pytest.mark.django_db
@@ -86,13 +79,13 @@ def test_list_query_count_does_not_grow_with_products(world, hq_admin, login):
     client = login(hq_admin)
     for _ in range(3):
         ProductFactory()
-    few = _queries(client, "/products/")
+    few = page_queries(client, "/products/")
     for _ in range(27):
         product = ProductFactory()
         services.price_add(actor=hq_admin, product=product, level="retail",
                            unit_price=Decimal("9.90"), valid_from=date(2024, 1, 1))
     assert len(client.get("/products/").context["page"].object_list) == 25
-    assert _queries(client, "/products/") == few
+    assert page_queries(client, "/products/") == few
 
 
 @pytest.mark.django_db

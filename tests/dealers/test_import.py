@@ -9,20 +9,14 @@ from openpyxl import Workbook, load_workbook
 from qudao.core.excel import ImportFailed
 from qudao.dealers.importer import dealers_import
 from qudao.dealers.models import Dealer
+from tests import helpers
 
 HEADER_EN = ["Dealer code", "Name", "Channel level", "Region code", "Parent dealer code",
              "Vehicles", "Registered capital (CNY)", "Tags"]
 
 
 def xlsx(rows, header=HEADER_EN) -> SimpleUploadedFile:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return SimpleUploadedFile("dealers.xlsx", buffer.getvalue())
+    return helpers.xlsx(rows, header, "dealers.xlsx")
 
 
 @pytest.mark.django_db

@@ -1,28 +1,20 @@
 """Dealer pages: what people see, and that the query count does not grow with the rows."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from qudao.dealers.models import Dealer
 from tests.factories import ContactFactory, DealerFactory
-
-
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
+from tests.helpers import page_queries
 
 
 @pytest.mark.django_db
 def test_list_query_count_does_not_grow_with_rows(world, hq_admin, north_rep, login):
     client = login(hq_admin)
-    few = _queries(client, "/dealers/")
+    few = page_queries(client, "/dealers/")
     for i in range(40):
         DealerFactory(channel_level="tier2", parent=world.dealer_a, territory=world.tangshan,
                       assigned_rep=north_rep, name=f"批量{i}")
-    many = _queries(client, "/dealers/")
+    many = page_queries(client, "/dealers/")
     assert many == few
 
 
@@ -31,23 +23,23 @@ def test_detail_query_count_does_not_grow_with_children_contacts_history(world, 
                                                                         login):
     client = login(hq_admin)
     url = f"/dealers/{world.dealer_a.pk}/"
-    few = _queries(client, url)
+    few = page_queries(client, url)
     for i in range(25):
         DealerFactory(channel_level="terminal", parent=world.dealer_a,
                       territory=world.shijiazhuang, name=f"门店{i}")
         ContactFactory(dealer=world.dealer_a)
     client.post(f"/dealers/{world.dealer_a.pk}/edit/", {})  # an invalid edit writes nothing
-    many = _queries(client, url)
+    many = page_queries(client, url)
     assert many == few
 
 
 @pytest.mark.django_db
 def test_dashboard_query_count_does_not_grow(world, hq_admin, login):
     client = login(hq_admin)
-    few = _queries(client, "/")
+    few = page_queries(client, "/")
     for i in range(30):
         DealerFactory(territory=world.hangzhou, grade="A", name=f"杭州{i}")
-    assert _queries(client, "/") == few
+    assert page_queries(client, "/") == few
 
 
 @pytest.mark.django_db
