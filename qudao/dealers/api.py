@@ -149,10 +149,7 @@ def contact_create(request, dealer_id: int, payload: ContactIn):
 
 
 def _contact(request, contact_id: int) -> Contact:
-    return get_object_or_404(
-        Contact.objects.filter(dealer__in=visible_dealers(request.user)).select_related("dealer"),
-        pk=contact_id,
-    )
+    return queries.contact_get(user=request.user, pk=contact_id)
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut)

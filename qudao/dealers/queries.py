@@ -62,3 +62,11 @@ def region_names(paths: list[str]) -> dict[str, str]:
     """Display names of top-level territories by tree path."""
     return {root.path: root.display_name
             for root in Territory.objects.filter(depth=1, path__in=paths)}
+
+
+def contact_get(*, user: Any, pk: int) -> Contact:
+    """One contact of a visible dealer; Http404 otherwise."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Contact.objects.filter(dealer__in=visible_dealers(user)).select_related("dealer"), pk=pk)

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +18,7 @@ from qudao.dealers.exceptions import DealerInvalid
 from qudao.dealers.filters import DealerFilter
 from qudao.dealers.forms import ContactForm, DealerForm, StatusChangeForm
 from qudao.dealers.models import Contact, Dealer
-from qudao.dealers.scoping import visible_dealers, visible_staff, visible_territories
+from qudao.dealers.scoping import visible_staff, visible_territories
 
 CHILDREN_SHOWN = 20
 HISTORY_SHOWN = 30
@@ -130,7 +130,7 @@ def dealer_edit(request, pk: int):
     form = DealerForm(request.POST or None, instance=dealer, user=request.user)
     if request.method == "POST" and form.is_valid():
         # Re-read: form validation wrote the posted values onto the instance.
-        saved = _save_dealer(request, form, Dealer.objects.get(pk=dealer.pk))
+        saved = _save_dealer(request, form, _get(request, pk))
         if saved is not None:
             messages.success(request, _("Changes saved."))
             return redirect("dealers:dealer_detail", pk=dealer.pk)
@@ -160,9 +160,7 @@ def dealer_status(request, pk: int):
 
 
 def _contact(request, pk: int) -> Contact:
-    return get_object_or_404(
-        Contact.objects.filter(dealer__in=visible_dealers(request.user)).select_related("dealer"),
-        pk=pk)
+    return queries.contact_get(user=request.user, pk=pk)
 
 
 @login_required
