@@ -38,7 +38,8 @@ class Session(APIKeyCookie):
 api = NinjaAPI(
     title="Qudao API",
     version="1",
-    description="Dealer management: territories, dealers, contacts, products and prices.",
+    description="Dealer management: territories, dealers, contacts, products and prices, "
+                "agreements, orders, shipments, money, stock and product flow.",
     auth=[BearerToken(), Session()],
     urls_namespace="api",
 )
@@ -93,9 +94,13 @@ def require(request: HttpRequest, perm: str) -> None:
 
 def _routers() -> None:
     from qudao.accounts.api import router as accounts_router
+    from qudao.agreements.api import router as agreements_router
     from qudao.catalog.api import router as catalog_router
     from qudao.dashboard.api import router as dashboard_router
     from qudao.dealers.api import router as dealers_router
+    from qudao.finance.api import router as finance_router
+    from qudao.orders.api import router as orders_router
+    from qudao.stock.api import router as stock_router
     from qudao.territories.api import router as territories_router
 
     api.add_router("", accounts_router)
@@ -103,6 +108,10 @@ def _routers() -> None:
     api.add_router("", territories_router)
     api.add_router("", dealers_router)
     api.add_router("", catalog_router)
+    api.add_router("", agreements_router)
+    api.add_router("", orders_router)
+    api.add_router("", finance_router)
+    api.add_router("", stock_router)
 
 
 _routers()

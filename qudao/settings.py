@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "qudao.territories",
     "qudao.dealers",
     "qudao.catalog",
+    "qudao.agreements",
+    "qudao.orders",
+    "qudao.finance",
+    "qudao.stock",
     "qudao.dashboard",
 ]
 

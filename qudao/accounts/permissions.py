@@ -4,8 +4,24 @@ from qudao.accounts.choices import Role
 
 _STAFF_READ = {
     "dealers.view_dealer", "catalog.view_product", "territories.view_territory",
-    "dealers.view_contact",
+    "dealers.view_contact", "agreements.view_agreement", "orders.view_order",
+    "finance.view_finance", "stock.view_stock",
 }
+# Drafting agreements, ordering on a dealer's behalf, logging returns and stock reports.
+_FIELD_TRADE = {
+    "agreements.add_agreement", "agreements.change_agreement", "orders.add_order",
+    "orders.cancel_order", "orders.add_return", "stock.add_report",
+}
+# Approving, signing and ending agreements; exporting trade lists.
+_AGREEMENT_DECIDE = {"agreements.approve_agreement", "agreements.sign_agreement",
+                     "agreements.end_agreement"}
+_TRADE_EXPORT = {"agreements.export_agreement", "orders.export_order",
+                 "finance.export_finance", "stock.export_stock"}
+# Finance's own work: credit approvals, payments, deposits, returns credited.
+_MONEY = {"orders.approve_credit", "finance.add_payment", "finance.change_deposit",
+          "finance.change_credit", "orders.decide_return", "finance.import_finance"}
+# The order desk: shipping and delivery, returns decided.
+_ORDER_DESK = {"orders.ship_order", "orders.decide_return", "orders.import_order"}
 _DEALER_EDIT = {
     "dealers.add_dealer", "dealers.change_dealer", "dealers.add_contact",
     "dealers.change_contact", "dealers.delete_contact",
@@ -18,24 +34,34 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "catalog.export_product", "catalog.change_price",
         "territories.add_territory", "territories.change_territory",
         "territories.assign_territory", "accounts.view_user",
-    },
-    Role.SALES_DIRECTOR: _STAFF_READ | _DEALER_EDIT | {
+    } | _FIELD_TRADE | _AGREEMENT_DECIDE | _TRADE_EXPORT | _MONEY | _ORDER_DESK,
+    Role.SALES_DIRECTOR: _STAFF_READ | _DEALER_EDIT | _FIELD_TRADE | _AGREEMENT_DECIDE
+    | _TRADE_EXPORT | {
         "dealers.change_status", "dealers.import_dealer", "dealers.export_dealer",
         "catalog.export_product", "catalog.change_price", "territories.assign_territory",
         "accounts.view_user",
     },
-    Role.REGIONAL_MANAGER: _STAFF_READ | _DEALER_EDIT | {
+    Role.REGIONAL_MANAGER: _STAFF_READ | _DEALER_EDIT | _FIELD_TRADE | _TRADE_EXPORT | {
+        "agreements.approve_agreement",
         "dealers.change_status", "dealers.import_dealer", "dealers.export_dealer",
         "catalog.export_product", "accounts.view_user",
     },
-    Role.SALES_REP: _STAFF_READ | _DEALER_EDIT | {"dealers.export_dealer"},
-    Role.FINANCE: _STAFF_READ | {"dealers.export_dealer", "catalog.export_product"},
-    Role.CUSTOMER_SERVICE: _STAFF_READ | {"dealers.export_dealer"},
+    Role.SALES_REP: _STAFF_READ | _DEALER_EDIT | _FIELD_TRADE | {"dealers.export_dealer"},
+    Role.FINANCE: _STAFF_READ | _TRADE_EXPORT | _MONEY | {
+        "dealers.export_dealer", "catalog.export_product"},
+    Role.CUSTOMER_SERVICE: _STAFF_READ | _ORDER_DESK | {
+        "dealers.export_dealer", "orders.add_order", "orders.add_return",
+        "orders.export_order"},
     Role.DEALER_ADMIN: {
         "dealers.view_dealer", "dealers.view_contact", "catalog.view_product",
         "dealers.add_contact", "dealers.change_contact", "dealers.delete_contact",
+        "agreements.view_agreement", "orders.view_order", "orders.add_order",
+        "orders.cancel_order", "orders.add_return", "finance.view_finance",
+        "stock.view_stock", "stock.add_report",
     },
-    Role.DEALER_STAFF: {"dealers.view_dealer", "dealers.view_contact", "catalog.view_product"},
+    Role.DEALER_STAFF: {"dealers.view_dealer", "dealers.view_contact", "catalog.view_product",
+                        "orders.view_order", "orders.add_order", "stock.view_stock",
+                        "stock.add_report"},
 }
 
 

@@ -4,6 +4,7 @@ Routes come from the OpenAPI document; a route that is not classified below fail
 test, so a route added later cannot escape the matrix.
 """
 
+import importlib
 import re
 
 import pytest
@@ -54,6 +55,24 @@ MATRIX = {
     ("get", "/api/brands"): "company_wide",
 }
 
+# Each app that adds routes classifies them in tests/<app>/matrix.py:
+#   ROUTES = {(method, path): kind}, with kind one of the kinds above, or
+#     "scoped_list"  a list whose items carry "dealer_id": only visible dealers' rows appear;
+#     "<name>_read" / "<name>_write"  a record route checked through RECORDS[name];
+#   RECORDS = {name: (path parameter, builder)}, builder(world) -> {dealer code: record id}
+#     making one record per dealer of the world, to read (200 or 404) and write (403/404).
+RECORDS: dict = {}
+for _app in ("agreements", "orders", "finance", "stock"):
+    _module = importlib.import_module(f"tests.{_app}.matrix")
+    MATRIX.update(_module.ROUTES)
+    RECORDS.update(_module.RECORDS)
+
+
+def _record_kind(kind: str) -> tuple[str, str] | None:
+    """("read" or "write", record name) for a record kind, else None."""
+    name, _sep, action = kind.rpartition("_")
+    return (action, name) if name in RECORDS and action in ("read", "write") else None
+
 # Territory codes each persona may see (and so read through the API).
 ALL_TERRITORIES = {"HB", "130000", "130100", "130200", "110000", "110101", "HD", "330000",
                    "330100"}
@@ -87,7 +106,7 @@ def _call(client: Client, method: str, path: str, body: dict | None = None):
 
 
 def _fill(path: str, **ids) -> str:
-    return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
+    return re.sub(r"\{(\w+)\}", lambda m: str(ids.get(m.group(1), 1)), path)
 
 
 def test_every_route_is_in_the_matrix():
@@ -141,6 +160,22 @@ def test_reads_show_exactly_the_users_scope(persona, personas, world):
                         visible_ids = set(Dealer.objects.filter(code__in=expected)
                                           .values_list("pk", flat=True))
                         assert ids <= visible_ids
+        elif kind == "scoped_list":
+            response = client.get(path + "?page_size=500")
+            if response.status_code == 403:
+                continue
+            visible_ids = set(Dealer.objects.filter(code__in=expected)
+                              .values_list("pk", flat=True))
+            ids = {item["dealer_id"] for item in response.json()["items"]}
+            assert ids <= visible_ids, (persona, path)
+        elif (record := _record_kind(kind)) and record[0] == "read":
+            param, builder = RECORDS[record[1]]
+            for code, pk in builder(world).items():
+                response = client.get(_fill(path, **{param: pk}))
+                if response.status_code == 403:
+                    continue
+                assert response.status_code == (200 if code in expected else 404), (
+                    persona, path, code)
         elif kind == "contact_read":
             for code, contact in contacts.items():
                 response = client.get(_fill(path, contact_id=contact.pk))
@@ -172,6 +207,10 @@ def test_writes_outside_scope_are_refused_and_change_nothing(persona, personas, 
         targets = {"dealer_write": [{"dealer_id": d.pk} for d in outside],
                    "contact_write": [{"contact_id": c.pk} for c in contacts],
                    "territory_write": [{"territory_id": n.pk} for n in nodes]}.get(kind, [])
+        if (record := _record_kind(kind)) and record[0] == "write":
+            param, builder = RECORDS[record[1]]
+            targets = [{param: pk} for code, pk in builder(world).items()
+                       if code not in expected]
         for ids in targets:
             response = _call(client, method, _fill(path, **ids), WRITE_BODIES.get(path))
             assert response.status_code in (403, 404), (persona, method, path, ids)
