@@ -27,6 +27,7 @@ class ProductOut(Schema):
     brand_name: str = Field(alias="brand.name")
     unit: str
     units_per_case: int
+    order_multiple: int
     barcode: str
     status: str
     updated_at: datetime
@@ -40,6 +41,7 @@ class ProductIn(Schema):
     spec: str = ""
     unit: str = "件"
     units_per_case: int = Field(1, ge=1)
+    order_multiple: int = Field(1, ge=1)
     barcode: str = ""
     status: str = "active"
 
@@ -52,6 +54,7 @@ class ProductPatch(Schema):
     spec: str | None = None
     unit: str | None = None
     units_per_case: int | None = Field(None, ge=1)
+    order_multiple: int | None = Field(None, ge=1)
     barcode: str | None = None
     status: str | None = None
 

@@ -123,6 +123,7 @@ class ProductSpec:
     brand: str
     unit: str
     units_per_case: int
+    order_multiple: int
     barcode: str
     status: str
     prices: dict[str, Decimal]
@@ -176,7 +177,8 @@ def product_plan(*, rng: random.Random, count: int) -> list[ProductSpec]:
         plan.append(ProductSpec(
             sku=f"SKU-{n:06d}", name=f"{brand_names[brand]}{flavour}{variant} {spec}",
             spec=f"{size}×{per_case}", category=leaf.code, brand=brand, unit=unit,
-            units_per_case=per_case, barcode=gen.barcode(company=BRAND_COMPANY[brand], item=n),
+            units_per_case=per_case, order_multiple=1 if by_case else per_case,
+            barcode=gen.barcode(company=BRAND_COMPANY[brand], item=n),
             status=status, prices=prices, new_prices=new_prices,
         ))
     return plan
@@ -208,7 +210,8 @@ def run(*, scale: str, rng: random.Random, ctx: dict[str, Any]) -> None:
         product = services.product_create(actor=actor, values={
             "sku": spec.sku, "name": spec.name, "spec": spec.spec,
             "category": categories[spec.category], "brand": brands[spec.brand],
-            "unit": spec.unit, "units_per_case": spec.units_per_case, "barcode": spec.barcode,
+            "unit": spec.unit, "units_per_case": spec.units_per_case,
+            "order_multiple": spec.order_multiple, "barcode": spec.barcode,
             "status": spec.status,
         })
         for level, price in spec.prices.items():
@@ -235,6 +238,7 @@ def _bulk(plan: list[ProductSpec], *, categories: dict[str, Any], brands: dict[s
         Product.objects.bulk_create([
             Product(sku=s.sku, name=s.name, spec=s.spec, category=categories[s.category],
                     brand=brands[s.brand], unit=s.unit, units_per_case=s.units_per_case,
+                    order_multiple=s.order_multiple,
                     barcode=s.barcode, status=s.status)
             for s in batch
         ], batch_size=BATCH)

@@ -22,11 +22,15 @@ class ProductForm(forms.ModelForm):
         self.fields["category"].label_from_instance = category_label
         self.fields["brand"].queryset = Brand.objects.order_by("code")
         self.fields["barcode"].help_text = _("EAN-13, EAN-8, UPC-A or GTIN-14, with check digit.")
+        # Left empty, a product is ordered one unit at a time.
+        self.fields["order_multiple"].required = False
 
     def service_values(self) -> dict:
         values = {f: self.cleaned_data.get(f) for f in PRODUCT_FIELDS}
         for name in ("sku", "name", "spec", "unit", "barcode"):
             values[name] = (values.get(name) or "").strip()
+        if values.get("order_multiple") is None:
+            values["order_multiple"] = self.instance.order_multiple if self.instance.pk else 1
         return values
 
     def validate_unique(self):

@@ -19,6 +19,7 @@ COLUMNS = [
     Column("brand", gettext_lazy("Brand code"), required=True),
     Column("unit", gettext_lazy("Unit")),
     Column("units_per_case", gettext_lazy("Units per case"), kind="int"),
+    Column("order_multiple", gettext_lazy("Order in multiples of"), kind="int"),
     Column("barcode", gettext_lazy("Barcode")),
     Column("status", gettext_lazy("Status")),
 ]
@@ -26,7 +27,8 @@ COLUMNS = [
 
 def export_row(product: Product) -> list[Any]:
     return [product.sku, product.name, product.spec, product.category.code, product.brand.code,
-            product.unit, product.units_per_case, product.barcode, product.status]
+            product.unit, product.units_per_case, product.order_multiple, product.barcode,
+            product.status]
 
 
 def products_import(*, actor: Any, upload: Any) -> int:
@@ -42,9 +44,11 @@ def products_import(*, actor: Any, upload: Any) -> int:
     pending: set[str] = set()
     for number, record in rows:
         values = {k: v for k, v in record.items() if k not in ("category", "brand", "status")}
-        values = {k: ("" if v is None and k != "units_per_case" else v) for k, v in values.items()}
-        if values.get("units_per_case") is None:
-            values["units_per_case"] = 1
+        counts = ("units_per_case", "order_multiple")
+        values = {k: ("" if v is None and k not in counts else v) for k, v in values.items()}
+        for key in counts:
+            if values.get(key) is None:
+                values[key] = 1
         if not values.get("unit"):
             values["unit"] = "件"
         values["category"] = categories.get(record.get("category") or "")

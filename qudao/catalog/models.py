@@ -57,6 +57,9 @@ class Product(TimeStampedModel):
     unit = models.CharField(_("unit"), max_length=10, default="件")
     units_per_case = models.PositiveIntegerField(_("units per case"), default=1,
                                                  validators=[MinValueValidator(1)])
+    order_multiple = models.PositiveIntegerField(
+        _("order in multiples of"), default=1, validators=[MinValueValidator(1)],
+        help_text=_("Quantities are ordered in multiples of this, e.g. a full case of pieces."))
     barcode = models.CharField(_("barcode"), max_length=14, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=ProductStatus.choices,
                               default=ProductStatus.ACTIVE)
@@ -69,6 +72,8 @@ class Product(TimeStampedModel):
         constraints = [
             models.CheckConstraint(name="product_units_per_case_positive",
                                    condition=models.Q(units_per_case__gte=1)),
+            models.CheckConstraint(name="product_order_multiple_positive",
+                                   condition=models.Q(order_multiple__gte=1)),
         ]
 
     def __str__(self) -> str:

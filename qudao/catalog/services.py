@@ -13,7 +13,7 @@ from qudao.catalog.models import Brand, Category, PriceLevel, Product, ProductPr
 from qudao.core import audit
 
 PRODUCT_FIELDS = ["sku", "name", "spec", "category", "brand", "unit", "units_per_case",
-                  "barcode", "status"]
+                  "order_multiple", "barcode", "status"]
 
 
 def gtin_valid(code: str) -> bool:
@@ -45,6 +45,9 @@ def product_check(*, values: dict[str, Any], product: Product | None = None,
     units = values.get("units_per_case")
     if units is None or units < 1:
         errors["units_per_case"] = _("Units per case must be 1 or more.")
+    multiple = values.get("order_multiple", 1)
+    if multiple is None or multiple < 1:
+        errors["order_multiple"] = _("The order multiple must be 1 or more.")
     barcode = (values.get("barcode") or "").strip()
     if barcode and not gtin_valid(barcode):
         errors["barcode"] = _("“%(code)s” is not a valid EAN/UPC barcode.") % {"code": barcode}
