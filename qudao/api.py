@@ -99,6 +99,7 @@ def _routers() -> None:
     from qudao.dashboard.api import router as dashboard_router
     from qudao.dealers.api import router as dealers_router
     from qudao.finance.api import router as finance_router
+    from qudao.imports.api import router as imports_router
     from qudao.orders.api import router as orders_router
     from qudao.stock.api import router as stock_router
     from qudao.territories.api import router as territories_router
@@ -112,6 +113,7 @@ def _routers() -> None:
     api.add_router("", orders_router)
     api.add_router("", finance_router)
     api.add_router("", stock_router)
+    api.add_router("", imports_router)
 
 
 _routers()

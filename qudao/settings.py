@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "qudao.orders",
     "qudao.finance",
     "qudao.stock",
+    "qudao.imports",
     "qudao.dashboard",
 ]
 
@@ -158,6 +159,16 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_UR
 CELERY_TIMEZONE = TIME_ZONE
 
 PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "25"))
+
+# The manufacturer's party details, printed on every new agreement (R-AG-01).
+MANUFACTURER = {
+    "name": os.environ.get("MANUFACTURER_NAME", "渠道示范食品有限公司"),
+    "legal_representative": os.environ.get("MANUFACTURER_LEGAL_REPRESENTATIVE", "王建国"),
+    "address": os.environ.get("MANUFACTURER_ADDRESS", "河北省石家庄市长安区中山东路 88 号"),
+    "phone": os.environ.get("MANUFACTURER_PHONE", "0311-86000000"),
+    "bank_account": os.environ.get("MANUFACTURER_BANK_ACCOUNT",
+                                   "中国工商银行石家庄分行 0402020009300000000"),
+}
 API_PAGE_SIZE = int(os.environ.get("API_PAGE_SIZE", "50"))
 NINJA_PAGINATION_PER_PAGE = API_PAGE_SIZE
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500

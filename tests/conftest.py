@@ -41,6 +41,24 @@ def _node(parent, code, name, level, name_en=""):
             else Territory.objects.add_root(values))
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` (row locks under real concurrency) run on PostgreSQL only."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files of a test land in its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()

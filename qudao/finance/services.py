@@ -113,3 +113,35 @@ def allocation_make(*, account: CreditAccount, payment: Payment, invoice: Invoic
     invoice.save(update_fields=["paid_amount", "status", "updated_at"])
     CreditAccount.objects.filter(pk=account.pk).update(receivable=F("receivable") - amount)
     return allocation
+
+
+@transaction.atomic
+def credit_note_raise(*, return_request, issued_on: date | None = None) -> Invoice:
+    """Credit a received return: a credit note of minus its amount lowers open receivables
+    and settles the dealer's oldest open invoices; what it cannot settle stays open as a
+    credit balance."""
+    issued_on = issued_on or timezone.localdate()
+    account = credit_account_lock(dealer_id=return_request.dealer_id)
+    note = Invoice.objects.create(
+        number=f"tmp-{return_request.number}", kind=InvoiceKind.CREDIT_NOTE,
+        dealer_id=return_request.dealer_id, return_request=return_request,
+        issued_on=issued_on, due_on=issued_on, amount=-return_request.amount)
+    number_assign(note, prefix="CN", day=issued_on)
+    CreditAccount.objects.filter(pk=account.pk).update(
+        receivable=F("receivable") - return_request.amount)
+    open_invoices = Invoice.objects.filter(
+        dealer_id=return_request.dealer_id, kind=InvoiceKind.INVOICE,
+        status=InvoiceStatus.OPEN).order_by("due_on", "id")
+    for invoice in open_invoices:
+        left = -note.open_amount
+        if left <= 0:
+            break
+        settled = min(left, invoice.open_amount)
+        invoice.paid_amount += settled
+        invoice.status = InvoiceStatus.PAID if invoice.paid_amount >= invoice.amount \
+            else InvoiceStatus.OPEN
+        invoice.save(update_fields=["paid_amount", "status", "updated_at"])
+        note.paid_amount -= settled
+    note.status = InvoiceStatus.PAID if note.paid_amount <= note.amount else InvoiceStatus.OPEN
+    note.save(update_fields=["paid_amount", "status", "updated_at"])
+    return note

@@ -1,0 +1,1 @@
+"""Import jobs of historical orders and payments."""
