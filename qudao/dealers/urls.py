@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.dealer_detail, name="dealer_detail"),
     path("<int:pk>/edit/", views.dealer_edit, name="dealer_edit"),
     path("<int:pk>/status/", views.dealer_status, name="dealer_status"),
+    path("<int:pk>/panels/<slug:name>/", views.dealer_panel, name="dealer_panel"),
     path("<int:dealer_pk>/contacts/new/", views.contact_edit, name="contact_create"),
     path("<int:dealer_pk>/contacts/<int:pk>/", views.contact_edit, name="contact_edit"),
     path("<int:dealer_pk>/contacts/<int:pk>/delete/", views.contact_delete,

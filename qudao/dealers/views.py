@@ -13,7 +13,7 @@ from qudao.core.excel import export_response
 from qudao.core.exceptions import DomainError
 from qudao.core.pagination import paginate, query_without_page
 from qudao.core.views import import_page
-from qudao.dealers import importer, queries, services
+from qudao.dealers import importer, panels, queries, services
 from qudao.dealers.exceptions import DealerInvalid
 from qudao.dealers.filters import DealerFilter
 from qudao.dealers.forms import ContactForm, DealerForm, StatusChangeForm
@@ -92,9 +92,23 @@ def dealer_detail(request, pk: int):
         "can_edit": request.user.has_perm("dealers.change_dealer"),
         "can_change_status": request.user.has_perm("dealers.change_status"),
         "can_edit_contacts": request.user.has_perm("dealers.change_contact"),
+        "panels": panels.panels_for(request.user),
         "active_nav": "dealers",
     }
     return render(request, "dealers/dealer_detail.html", context)
+
+
+@login_required
+@permission_required("dealers.view_dealer", raise_exception=True)
+def dealer_panel(request, pk: int, name: str):
+    """One panel of the dealer page (loaded by the page with HTMX)."""
+    dealer = _get(request, pk)
+    panel = panels.PANELS.get(name)
+    if panel is None or not request.user.has_perm(panel.perm):
+        raise Http404
+    context = panel.context(user=request.user, dealer=dealer)
+    context.setdefault("dealer", dealer)
+    return render(request, panel.template, context)
 
 
 def _save_dealer(request, form: DealerForm, dealer: Dealer | None):
