@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -157,6 +158,12 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic work for `celery beat` (production, with a broker); in the embedded default
+# the same jobs run from their management commands (e.g. expire_agreements).
+CELERY_BEAT_SCHEDULE = {
+    "expire-agreements": {"task": "agreements.expire", "schedule": crontab(hour=0, minute=10),
+                          "options": {"expires": 3600}},
+}
 
 PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "25"))
 

@@ -25,6 +25,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Agreement
+        skip_postgeneration_save = True  # the hook only sets a many-to-many
 
     number = factory.LazyFunction(lambda: f"AG-T{next(_numbers):06d}")
     status = "active"

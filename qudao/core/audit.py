@@ -9,6 +9,14 @@ from django.db import models
 
 from qudao.core.models import AuditEvent
 
+# Label of each event name, shown on history lists; each app adds its own at start-up.
+EVENT_LABELS: dict[str, Any] = {}
+
+
+def event_labels_add(labels: dict[str, Any]) -> None:
+    """Register the (lazily translated) labels of an app's audit events."""
+    EVENT_LABELS.update(labels)
+
 
 def _plain(value: Any) -> Any:
     """A JSON-safe form of a field value (Decimal and dates as text, rows as their key)."""

@@ -12,6 +12,22 @@ def navigation(request):
     if user.has_perm("dealers.view_dealer"):
         label = _("My company") if user.is_dealer_user else _("Dealers")
         items.append((label, reverse("dealers:dealer_list"), "dealers"))
+    if user.has_perm("agreements.view_agreement"):
+        items.append((_("Agreements"), reverse("agreements:agreement_list"), "agreements"))
+    if user.has_perm("orders.view_order"):
+        label = _("My orders") if user.is_dealer_user else _("Orders")
+        items.append((label, reverse("orders:order_list"), "orders"))
+    if user.has_perm("orders.approve_credit"):
+        items.append((_("Credit approvals"), reverse("orders:approval_queue"), "approvals"))
+    if user.has_perm("orders.ship_order"):
+        items.append((_("Shipments"), reverse("orders:shipment_list"), "shipments"))
+    if user.has_perm("finance.view_finance"):
+        if user.is_dealer_user:
+            items.append((_("My statement"), reverse("finance:my_statement"), "finance"))
+        else:
+            items.append((_("Finance"), reverse("finance:credit_list"), "finance"))
+    if user.has_perm("stock.view_stock"):
+        items.append((_("Stock reports"), reverse("stock:report_list"), "stock"))
     if user.has_perm("territories.view_territory"):
         items.append((_("Territories"), reverse("territories:territory_list"), "territories"))
     if user.has_perm("catalog.view_product"):

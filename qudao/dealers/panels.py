@@ -19,10 +19,12 @@ class Panel:
     template: str
     perm: str
     order: int = 100
+    as_name: str = ""  # the template reads the query's result under this name, if given
 
     def context(self, *, user: Any, dealer: Any) -> dict[str, Any]:
         function: Callable[..., dict[str, Any]] = import_string(self.query)
-        return function(user=user, dealer=dealer)
+        result = function(user=user, dealer=dealer)
+        return {self.as_name: result} if self.as_name else result
 
 
 PANELS: dict[str, Panel] = {}

@@ -106,6 +106,12 @@ class Payment(TimeStampedModel):
     note = models.CharField(_("note"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
+    # A voided payment stays on file (the statement shows it and its reversal) but settles
+    # nothing: its allocations are removed and it is never applied to a later invoice.
+    voided_on = models.DateField(_("voided on"), null=True, blank=True)
+    void_reason = models.CharField(_("reason for voiding"), max_length=200, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("payment")
@@ -128,6 +134,10 @@ class Payment(TimeStampedModel):
     @property
     def unallocated(self) -> Decimal:
         return self.amount - self.allocated_amount
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_on is not None
 
 
 class PaymentAllocation(models.Model):

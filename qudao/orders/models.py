@@ -38,6 +38,10 @@ class Order(TimeStampedModel):
     total_quantity = models.PositiveIntegerField(_("quantity"), default=0)
     hold_reason = models.TextField(_("why it needs approval"), blank=True)
     decision_reason = models.TextField(_("reason (rejection or cancellation)"), blank=True)
+    delivery_territory = models.ForeignKey(
+        "territories.Territory", verbose_name=_("delivery region"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+        help_text=_("Where the goods go; must lie inside the agreement's authorized territory."))
     delivery_address = models.CharField(_("delivery address"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     external_ref = models.CharField(_("external reference"), max_length=40, null=True,

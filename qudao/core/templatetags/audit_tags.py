@@ -7,9 +7,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
+from qudao.core import audit
+
 register = template.Library()
 
-EVENT_LABELS = {
+# Labels of the foundation's events; later apps add theirs with audit.event_labels_add.
+EVENT_LABELS = audit.EVENT_LABELS
+EVENT_LABELS.update({
     "dealer.created": _("Dealer created"),
     "dealer.updated": _("Dealer edited"),
     "dealer.status_changed": _("Status changed"),
@@ -26,8 +30,10 @@ EVENT_LABELS = {
     "territory.unassigned": _("Assignment removed"),
     "token.created": _("API token created"),
     "token.revoked": _("API token revoked"),
-}
+})
 EMPTY = "∅"
+# Keys that lifecycle events (submitted, activated, limit changed ...) record as [old, new].
+CHANGED_KEYS = {"status", "credit_limit", "limit"}
 
 
 @register.filter
@@ -48,11 +54,13 @@ def event_changes(event: Any) -> list[tuple[str, str]]:
         label = key
         if model is not None:
             try:
-                label = str(model._meta.get_field(key).verbose_name)
+                field = model._meta.get_field(key)
+                # A reverse relation (an order's "lines") has no verbose name of its own.
+                label = str(getattr(field, "verbose_name", key))
             except FieldDoesNotExist:
                 label = str(_(key)) if key in ("tags", "parent") else key
-        if isinstance(value, list) and len(value) == 2 and event.event.endswith(
-                (".updated", ".status_changed")):
+        if isinstance(value, list) and len(value) == 2 and (
+                event.event.endswith((".updated", ".status_changed")) or key in CHANGED_KEYS):
             pairs.append((label, f"{_text(value[0])} → {_text(value[1])}"))
         else:
             pairs.append((label, _text(value)))
