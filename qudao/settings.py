@@ -181,6 +181,8 @@ NINJA_PAGINATION_PER_PAGE = API_PAGE_SIZE
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
 # Import files larger than this are refused before parsing.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Historical order and payment files are larger (1M order lines is about 55 MB).
+HISTORY_IMPORT_MAX_BYTES = int(os.environ.get("HISTORY_IMPORT_MAX_BYTES", str(1024 ** 3)))
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -28,6 +28,8 @@ def navigation(request):
             items.append((_("Finance"), reverse("finance:credit_list"), "finance"))
     if user.has_perm("stock.view_stock"):
         items.append((_("Stock reports"), reverse("stock:report_list"), "stock"))
+    if user.has_perm("orders.import_order") or user.has_perm("finance.import_finance"):
+        items.append((_("History imports"), reverse("imports:job_list"), "imports"))
     if user.has_perm("territories.view_territory"):
         items.append((_("Territories"), reverse("territories:territory_list"), "territories"))
     if user.has_perm("catalog.view_product"):
