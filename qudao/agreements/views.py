@@ -33,6 +33,7 @@ from qudao.agreements.services import MONEY_FIELDS, add_months
 from qudao.core.excel import Column, export_response
 from qudao.core.exceptions import DomainError
 from qudao.core.pagination import paginate, query_without_page
+from qudao.core.views import list_render
 from qudao.dealers.scoping import visible_dealers
 
 HISTORY_SHOWN = 30
@@ -150,9 +151,8 @@ def agreement_list(request):
         "soon": timezone.localdate() + timedelta(days=queries.EXPIRING_DAYS),
         "active_nav": "agreements",
     }
-    if request.htmx and request.htmx.target == "results":
-        return render(request, "agreements/_results.html", context)
-    return render(request, "agreements/agreement_list.html", context)
+    return list_render(request, context, template="agreements/agreement_list.html",
+                       partial="agreements/_results.html")
 
 
 @login_required

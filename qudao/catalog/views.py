@@ -16,7 +16,7 @@ from qudao.catalog.models import Brand, Category, PriceLevel, Product
 from qudao.core import audit
 from qudao.core.excel import export_response
 from qudao.core.pagination import paginate, query_without_page
-from qudao.core.views import import_page
+from qudao.core.views import import_page, list_render
 
 HISTORY_SHOWN = 30
 
@@ -58,9 +58,8 @@ def product_list(request):
         "price_labels": [PriceLevel(level).label for level in levels],
         "active_nav": "catalog",
     }
-    if request.htmx and request.htmx.target == "results":
-        return render(request, "catalog/_results.html", context)
-    return render(request, "catalog/product_list.html", context)
+    return list_render(request, context, template="catalog/product_list.html",
+                       partial="catalog/_results.html")
 
 
 @login_required

@@ -10,6 +10,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from qudao.core.excel import Column, ImportFailed, template_response
+from qudao.core.pagination import query_without_page
+
+
+def list_render(request: HttpRequest, context: dict[str, Any], *, template: str,
+                partial: str) -> HttpResponse:
+    """A list page, or only its results table when HTMX asks for #results (the filters and
+    the pager swap the table, not the page)."""
+    context.setdefault("query", query_without_page(request))
+    if request.htmx and request.htmx.target == "results":
+        return render(request, partial, context)
+    return render(request, template, context)
 
 
 class ImportForm(forms.Form):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from qudao.core.excel import export_response
 from qudao.core.exceptions import DomainError
 from qudao.core.pagination import paginate, query_without_page
-from qudao.core.views import import_page
+from qudao.core.views import import_page, list_render
 from qudao.dealers import importer, panels, queries, services
 from qudao.dealers.exceptions import DealerInvalid
 from qudao.dealers.filters import DealerFilter
@@ -46,9 +46,8 @@ def dealer_list(request):
         "reps": visible_staff(request.user).order_by("username"),
         "active_nav": "dealers",
     }
-    if request.htmx and request.htmx.target == "results":
-        return render(request, "dealers/_results.html", context)
-    return render(request, "dealers/dealer_list.html", context)
+    return list_render(request, context, template="dealers/dealer_list.html",
+                       partial="dealers/_results.html")
 
 
 @login_required

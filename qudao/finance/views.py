@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qudao.core.excel import Column, export_response
-from qudao.core.pagination import paginate, query_without_page
+from qudao.core.pagination import paginate
+from qudao.core.views import list_render
 from qudao.dealers.models import Dealer
 from qudao.dealers.scoping import visible_dealers
 from qudao.finance import queries, services
@@ -34,11 +35,8 @@ def _dealer(request, pk: int) -> Dealer:
 
 
 def _list_page(request, template: str, partial: str, context: dict):
-    context.setdefault("query", query_without_page(request))
     context.setdefault("active_nav", NAV)
-    if request.htmx and request.htmx.target == "results":
-        return render(request, partial, context)
-    return render(request, template, context)
+    return list_render(request, context, template=template, partial=partial)
 
 
 def _as_of(request) -> date:

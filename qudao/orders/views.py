@@ -21,6 +21,7 @@ from qudao.core import audit
 from qudao.core.excel import Column, export_response
 from qudao.core.exceptions import DomainError
 from qudao.core.pagination import paginate, query_without_page
+from qudao.core.views import list_render
 from qudao.dealers import queries as dealer_queries
 from qudao.dealers.models import Dealer
 from qudao.dealers.scoping import visible_dealers
@@ -101,9 +102,8 @@ def order_list(request):
         "filter_form": OrderFilter(request.GET or None, queryset=Order.objects.none()).form,
         "query": query_without_page(request), "active_nav": "orders",
     }
-    if request.htmx and request.htmx.target == "results":
-        return render(request, "orders/_order_results.html", context)
-    return render(request, "orders/order_list.html", context)
+    return list_render(request, context, template="orders/order_list.html",
+                       partial="orders/_order_results.html")
 
 
 @login_required
@@ -290,7 +290,7 @@ def order_products(request):
 def approval_queue(request):
     """Orders waiting for finance: why, the dealer's credit, approve or reject."""
     context = {"page": paginate(request, queries.approval_queue(user=request.user)),
-               "query": query_without_page(request), "active_nav": "orders"}
+               "query": query_without_page(request), "active_nav": "approvals"}
     return render(request, "orders/approval_queue.html", context)
 
 
@@ -346,11 +346,10 @@ def shipment_list(request):
         "page": paginate(request, shipments),
         "filter_form": ShipmentFilter(request.GET or None,
                                       queryset=Shipment.objects.none()).form,
-        "query": query_without_page(request), "active_nav": "orders",
+        "query": query_without_page(request), "active_nav": "shipments",
     }
-    if request.htmx and request.htmx.target == "results":
-        return render(request, "orders/_shipment_results.html", context)
-    return render(request, "orders/shipment_list.html", context)
+    return list_render(request, context, template="orders/shipment_list.html",
+                       partial="orders/_shipment_results.html")
 
 
 @login_required
@@ -425,9 +424,8 @@ def return_list(request):
                                     queryset=ReturnRequest.objects.none()).form,
         "query": query_without_page(request), "active_nav": "orders",
     }
-    if request.htmx and request.htmx.target == "results":
-        return render(request, "orders/_return_results.html", context)
-    return render(request, "orders/return_list.html", context)
+    return list_render(request, context, template="orders/return_list.html",
+                       partial="orders/_return_results.html")
 
 
 @login_required

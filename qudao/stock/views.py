@@ -17,6 +17,7 @@ from qudao.core import audit
 from qudao.core.excel import ImportFailed, export_response, template_response
 from qudao.core.exceptions import NotAllowed
 from qudao.core.pagination import paginate, query_without_page
+from qudao.core.views import list_render
 from qudao.dealers.models import Dealer
 from qudao.dealers.scoping import visible_dealers
 from qudao.stock import importer, queries, services
@@ -49,9 +50,8 @@ def report_list(request):
                                          queryset=StockReport.objects.none()).form,
         "active_nav": NAV,
     }
-    if request.htmx and request.htmx.target == "results":
-        return render(request, "stock/_results.html", context)
-    return render(request, "stock/report_list.html", context)
+    return list_render(request, context, template="stock/report_list.html",
+                       partial="stock/_results.html")
 
 
 @login_required
@@ -285,6 +285,5 @@ def missing_list(request):
         dealer.due_on = queries.report_due_on(period, dealer.due_day)
     context = {"page": page, "period": period, "query": query_without_page(request),
                "active_nav": NAV}
-    if request.htmx and request.htmx.target == "results":
-        return render(request, "stock/_missing_results.html", context)
-    return render(request, "stock/missing_list.html", context)
+    return list_render(request, context, template="stock/missing_list.html",
+                       partial="stock/_missing_results.html")

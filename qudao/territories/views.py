@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from qudao.core import audit
 from qudao.core.pagination import paginate, query_without_page
+from qudao.core.views import list_render
 from qudao.dealers.scoping import visible_dealers, visible_territories
 from qudao.territories import queries, services
 from qudao.territories.exceptions import TerritoryInvalid
@@ -48,9 +49,8 @@ def territory_list(request):
     if q:
         page = paginate(request, queries.territory_list(user=request.user, q=q))
         context.update(page=page, query=query_without_page(request))
-        if request.htmx and request.htmx.target == "results":
-            return render(request, "territories/_search_results.html", context)
-        return render(request, "territories/territory_list.html", context)
+        return list_render(request, context, template="territories/territory_list.html",
+                           partial="territories/_search_results.html")
     node = _get(request, request.GET["node"]) if request.GET.get("node", "").isdigit() else None
     children = queries.territory_children_with_counts(user=request.user, node=node)
     assignments = queries.assignments_for(children)
@@ -58,9 +58,8 @@ def territory_list(request):
         child.coverers = assignments[child.pk]
     context.update(node=node, children=children, breadcrumb=_breadcrumb(request.user, node),
                    dealer_count=_dealers_under(request.user, node))
-    if request.htmx and request.htmx.target == "results":
-        return render(request, "territories/_children.html", context)
-    return render(request, "territories/territory_list.html", context)
+    return list_render(request, context, template="territories/territory_list.html",
+                       partial="territories/_children.html")
 
 
 def _detail_context(request, node: Territory, assignment_form: AssignmentForm | None = None):
