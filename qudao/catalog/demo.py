@@ -16,7 +16,7 @@ from qudao.catalog.models import PriceLevel, Product, ProductPrice, ProductStatu
 from qudao.core import demo as gen
 
 SKU_COUNTS = {"small": 300, "large": 5000}
-PRICES_FROM = date(2024, 1, 1)
+PRICES_FROM = date(2023, 1, 1)  # three full years of order history before today
 PRICE_CHANGE_ON = date(2025, 7, 1)
 # Each level's price as a share of the limited retail price: tier1 < tier2 < terminal < retail.
 LEVEL_SHARES = {PriceLevel.TIER1: Decimal("0.68"), PriceLevel.TIER2: Decimal("0.75"),

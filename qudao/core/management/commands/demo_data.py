@@ -7,17 +7,24 @@ Each app's `demo.py` builds its part, in this order (each step needs the ones be
 3. catalog.demo.run             categories, brands, SKUs, prices at the four levels
 4. dealers.demo.run             tier-1 -> tier-2 -> terminals, contacts, status history, tags
 5. accounts.demo.dealer_users_run   the dealer portal users of 石家庄恒顺商贸有限公司
+6. agreements.demo.run          yearly agreement versions of every trading tier-1/tier-2,
+                                monthly targets, the planted patterns as "demo:*" dealer tags
+7. orders.demo.run              3 years of orders, shipments, invoices, payments, deposits
+                                and credit accounts (finance.demo does the money)
+8. stock.demo.run               monthly stock reports with stock and flow lines
 
 Every step gets its own random.Random seeded from (seed, step), so the output is the same
 for the same seed, and changing one app's generator does not reshuffle the others'.
 Small scale writes through the services; large scale uses bulk_create where it counts.
+The trade history (steps 6-8) is written in bulk at both scales (COPY on PostgreSQL,
+executemany elsewhere), computing every balance the services would keep.
 """
 
 import random
 import time
 
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
 
 
 class Command(BaseCommand):
@@ -25,8 +32,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=["small", "large"], default="small",
-                            help="small: ~200 dealers, 300 SKUs; large: 110,000 dealers "
-                                 "and terminals, 5,000 SKUs.")
+                            help="small: ~200 dealers, 300 SKUs, ~30,000 order lines (seconds); "
+                                 "large: 110,000 dealers and terminals, 5,000 SKUs, over "
+                                 "10 million order lines, for PostgreSQL (about 10-15 "
+                                 "minutes); on SQLite large scale refuses to run.")
         parser.add_argument("--seed", type=int, default=2026,
                             help="Random seed (default 2026); the same seed gives the same data.")
 
@@ -34,20 +43,29 @@ class Command(BaseCommand):
         # Imported here: the core kernel does not depend on the business apps at import time.
         from qudao.accounts import demo as accounts_demo
         from qudao.accounts.models import User
+        from qudao.agreements import demo as agreements_demo
         from qudao.catalog import demo as catalog_demo
         from qudao.dealers import demo as dealers_demo
+        from qudao.orders import demo as orders_demo
+        from qudao.stock import demo as stock_demo
         from qudao.territories import demo as territories_demo
 
         if User.objects.filter(username="admin").exists():
             self.stdout.write("demo data already present (user “admin” exists); nothing done.")
             self._print_logins(accounts_demo.DEMO_LOGINS)
             return
+        if scale == "large" and connection.vendor != "postgresql":
+            raise CommandError("Large scale (10 million order lines) needs PostgreSQL: set "
+                               "DATABASE_URL=postgres://... and run it again.")
         steps = [
             ("accounts", accounts_demo.run),
             ("territories", territories_demo.run),
             ("catalog", catalog_demo.run),
             ("dealers", dealers_demo.run),
             ("dealer users", accounts_demo.dealer_users_run),
+            ("agreements", agreements_demo.run),
+            ("orders", orders_demo.run),
+            ("stock", stock_demo.run),
         ]
         ctx: dict = {}
         started = time.monotonic()
@@ -57,6 +75,8 @@ class Command(BaseCommand):
                 step_started = time.monotonic()
                 step(scale=scale, rng=random.Random(f"{seed}:{name}"), ctx=ctx)
                 self.stdout.write(f"  {name:<14} {time.monotonic() - step_started:6.1f} s")
+        for model, count in ctx.get("trade_written", {}).items():
+            self.stdout.write(f"  {model:<24} {count:>12,} rows")
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ({scale}, seed {seed}) created in {time.monotonic() - started:.1f} s."))
         self._print_logins(accounts_demo.DEMO_LOGINS)
