@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AgreementType(models.TextChoices):
@@ -16,7 +17,7 @@ class AgreementStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
     SIGNED = "signed", _("Signed")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("agreement status", "Active")
     EXPIRED = "expired", _("Expired")
     TERMINATED = "terminated", _("Terminated")
 

@@ -16,7 +16,8 @@ and written with the rows: totals, shipped quantities, invoice balances, credit 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -313,3 +314,34 @@ def progress(total: int, desc: str, unit: str, *, enabled: bool):
     from tqdm import tqdm
 
     return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, disable=not enabled)
+
+
+@contextmanager
+def foreign_keys_added_after(tables: Sequence[type[models.Model]]) -> Iterator[None]:
+    """Load `tables` without their foreign keys and add them back afterwards (PostgreSQL).
+
+    A deferred foreign key queues one check per inserted row until COMMIT: for ten million
+    order lines that is minutes and gigabytes. Adding the constraint after the load checks
+    all rows with one join. Run inside the load's transaction: a failure rolls back both.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    names = [model._meta.db_table for model in tables]
+    with connection.cursor() as cursor:
+        # ALTER TABLE refuses a table with checks still queued from earlier steps (dealers,
+        # users): run them now. From here on the remaining keys are checked row by row.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
+            [names])
+        constraints = cursor.fetchall()
+        for table, name, _definition in constraints:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table, name, definition in constraints:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -57,6 +57,12 @@ def event_changes(event: Any) -> list[tuple[str, str]]:
                 field = model._meta.get_field(key)
                 # A reverse relation (an order's "lines") has no verbose name of its own.
                 label = str(getattr(field, "verbose_name", key))
+                # Coded values (a status) read as their labels: "draft" -> 草稿.
+                names = dict(getattr(field, "flatchoices", None) or ())
+                if names:
+                    value = ([names.get(v, v) if isinstance(v, str) else v for v in value]
+                             if isinstance(value, list)
+                             else names.get(value, value) if isinstance(value, str) else value)
             except FieldDoesNotExist:
                 label = str(_(key)) if key in ("tags", "parent") else key
         if isinstance(value, list) and len(value) == 2 and (
