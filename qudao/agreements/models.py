@@ -156,7 +156,8 @@ class Agreement(TimeStampedModel):
         verbose_name_plural = _("agreements")
         ordering = ["-start_date", "-number"]
         indexes = [models.Index(fields=["dealer", "status"]),
-                   models.Index(fields=["status", "end_date"])]
+                   models.Index(fields=["status", "end_date"]),
+                   models.Index(fields=["-start_date", "-number"])]
         constraints = [
             models.CheckConstraint(name="agreement_term_ordered",
                                    condition=models.Q(end_date__gte=models.F("start_date"))),

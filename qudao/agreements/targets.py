@@ -2,8 +2,9 @@
 
 target   sum of the monthly AgreementTarget amounts of the dealer's agreements in force in
          those months (active or expired since; terminated ones up to the day they ended)
-actual   sum of OrderLine.amount of the dealer's orders counted as sales (approved and
-         later, not cancelled or rejected), ordered from the period's start up to `day`
+actual   sum of the amounts of the dealer's orders counted as sales (approved and later,
+         not cancelled or rejected), ordered from the period's start up to `day` (order
+         totals, which equal their lines' sum: a ninth of the rows to read)
 pace     the share of the period's days elapsed, `day` included: where the dealer should
          be by now if it sold evenly
 lag      actual - target × pace (negative: behind schedule)
@@ -33,7 +34,7 @@ from qudao.agreements.choices import AgreementStatus
 from qudao.agreements.models import AgreementTarget
 from qudao.dealers.models import Dealer
 from qudao.orders.choices import OrderStatus
-from qudao.orders.models import OrderLine
+from qudao.orders.models import Order
 
 SALES_STATUSES = (OrderStatus.APPROVED, OrderStatus.PARTIALLY_SHIPPED, OrderStatus.SHIPPED,
                   OrderStatus.DELIVERED, OrderStatus.CLOSED)
@@ -80,13 +81,13 @@ def _target_sums(day: datetime.date) -> dict[str, Sum]:
 
 
 def _actual_rows(day: datetime.date) -> QuerySet:
-    return (OrderLine.objects.filter(order__status__in=SALES_STATUSES,
-                                     ordered_on__range=(periods(day)["year"][0], day))
+    return (Order.objects.filter(status__in=SALES_STATUSES,
+                                 ordered_on__range=(periods(day)["year"][0], day))
             .order_by())
 
 
 def _actual_sums(day: datetime.date) -> dict[str, Sum]:
-    return {f"actual_{key}": _within("ordered_on", start, day, "amount")
+    return {f"actual_{key}": _within("ordered_on", start, day, "total_amount")
             for key, (start, _end) in periods(day).items()}
 
 

@@ -73,7 +73,8 @@ class Invoice(TimeStampedModel):
         ordering = ["-issued_on", "-id"]
         indexes = [models.Index(fields=["dealer", "status", "due_on"]),
                    models.Index(fields=["status", "due_on"]),
-                   models.Index(fields=["dealer", "-issued_on"])]
+                   models.Index(fields=["dealer", "-issued_on"]),
+                   models.Index(fields=["-issued_on", "-id"])]
         constraints = [
             models.UniqueConstraint(fields=["dealer", "external_ref"],
                                     name="invoice_external_ref_once",
@@ -117,7 +118,8 @@ class Payment(TimeStampedModel):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["-received_on", "-id"]
-        indexes = [models.Index(fields=["dealer", "-received_on"])]
+        indexes = [models.Index(fields=["dealer", "-received_on"]),
+                   models.Index(fields=["-received_on", "-id"])]
         constraints = [
             models.CheckConstraint(name="payment_amount_positive",
                                    condition=models.Q(amount__gt=0)),

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from qudao.core.filters import NumberPrefixFilter
 from qudao.orders.choices import OrderChannel, OrderStatus, ReturnReason, ReturnStatus
 from qudao.orders.models import Order, ReturnRequest, Shipment
 
@@ -17,8 +18,7 @@ def _dealer_text(queryset, value: str):
 
 
 class OrderFilter(django_filters.FilterSet):
-    number = django_filters.CharFilter(label=_("Order number"), field_name="number",
-                                       lookup_expr="istartswith")
+    number = NumberPrefixFilter(label=_("Order number"), field_name="number")
     dealer = django_filters.CharFilter(label=_("Dealer"), method="by_dealer")
     dealer_id = django_filters.NumberFilter(label=_("Dealer"), field_name="dealer_id")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=OrderStatus.choices)
@@ -47,10 +47,8 @@ class OrderFilter(django_filters.FilterSet):
 
 
 class ShipmentFilter(django_filters.FilterSet):
-    number = django_filters.CharFilter(label=_("Shipment number"), field_name="number",
-                                       lookup_expr="istartswith")
-    order = django_filters.CharFilter(label=_("Order number"), field_name="order__number",
-                                      lookup_expr="istartswith")
+    number = NumberPrefixFilter(label=_("Shipment number"), field_name="number")
+    order = NumberPrefixFilter(label=_("Order number"), field_name="order__number")
     dealer = django_filters.CharFilter(label=_("Dealer"), method="by_dealer")
     dealer_id = django_filters.NumberFilter(label=_("Dealer"), field_name="dealer_id")
     batch = django_filters.CharFilter(label=_("Batch number"), field_name="lines__batch_number",
@@ -79,10 +77,8 @@ class ShipmentFilter(django_filters.FilterSet):
 
 
 class ReturnFilter(django_filters.FilterSet):
-    number = django_filters.CharFilter(label=_("Return number"), field_name="number",
-                                       lookup_expr="istartswith")
-    order = django_filters.CharFilter(label=_("Order number"), field_name="order__number",
-                                      lookup_expr="istartswith")
+    number = NumberPrefixFilter(label=_("Return number"), field_name="number")
+    order = NumberPrefixFilter(label=_("Order number"), field_name="order__number")
     dealer = django_filters.CharFilter(label=_("Dealer"), method="by_dealer")
     dealer_id = django_filters.NumberFilter(label=_("Dealer"), field_name="dealer_id")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ReturnStatus.choices)

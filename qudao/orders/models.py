@@ -139,7 +139,8 @@ class Shipment(TimeStampedModel):
         verbose_name = _("shipment")
         verbose_name_plural = _("shipments")
         ordering = ["-shipped_on", "-id"]
-        indexes = [models.Index(fields=["dealer", "-shipped_on"])]
+        indexes = [models.Index(fields=["dealer", "-shipped_on"]),
+                   models.Index(fields=["-shipped_on", "-id"])]
 
     def __str__(self) -> str:
         return self.number

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from qudao.stock.periods import add_months, month_start
@@ -110,4 +111,17 @@ def test_dashboard_queries_are_fixed_whatever_the_rows(world, hq_admin, login, t
         sale(dealer, tea, trade, "10")
         PaymentFactory(dealer=dealer, received_on=trade, amount=Decimal("5"))
         InvoiceFactory(dealer=dealer, due_on=trade - datetime.timedelta(days=40))
+    cache.clear()  # the trade figures are kept a few minutes; count their queries again
     assert page_queries(client, "/") == few
+
+
+@pytest.mark.django_db
+def test_trade_figures_are_kept_a_few_minutes_per_scope(world, hq_admin, north_rep, login):
+    client = login(hq_admin)
+    first = page_queries(client, "/")
+    again = page_queries(client, "/")
+    assert again < first  # the sums are read once, then kept
+    assert "data-testid=\"trade-as-of\"" in client.get("/").content.decode()
+    # Another scope does not get HQ's figures: the rep's page computes its own.
+    rep = login(north_rep)
+    assert page_queries(rep, "/") > again
