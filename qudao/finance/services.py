@@ -34,8 +34,12 @@ CENT = Decimal("0.01")
 def credit_account_lock(*, dealer_id: int) -> CreditAccount:
     """The dealer's credit account, locked for the rest of the transaction (created empty
     the first time). Call inside transaction.atomic."""
-    CreditAccount.objects.get_or_create(dealer_id=dealer_id)
-    return CreditAccount.objects.select_for_update().get(dealer_id=dealer_id)
+    locked = CreditAccount.objects.select_for_update()
+    account = locked.filter(dealer_id=dealer_id).first()
+    if account is None:  # the first time only: create it, then lock it like any other
+        CreditAccount.objects.get_or_create(dealer_id=dealer_id)
+        account = locked.get(dealer_id=dealer_id)
+    return account
 
 
 def credit_limit_set(*, dealer_id: int, limit: Decimal) -> CreditAccount:

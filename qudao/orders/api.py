@@ -67,7 +67,7 @@ def order_place(request, payload: OrderPlaceIn):
         ordered_on=payload.ordered_on, delivery_territory=territory,
         delivery_address=payload.delivery_address, note=payload.note,
         external_ref=payload.external_ref or None)
-    return Status(201, _order(request, order.pk))
+    return Status(201, queries.order_placed_get(order=order))
 
 
 @router.get("/orders/{order_id}", response=OrderDetailOut)

@@ -74,6 +74,15 @@ def order_get(*, user: Any, pk: int) -> Order:
     return get_object_or_404(orders, pk=pk)
 
 
+def order_placed_get(*, order: Order) -> Order:
+    """A just-placed order as order_get shows it, without reading it back: order_place
+    hands it over with its dealer, agreement and lines, and it has no shipments or returns
+    yet (the API answers every placement with it)."""
+    order._prefetched_objects_cache.update(shipments=Shipment.objects.none(),
+                                           returns=ReturnRequest.objects.none())
+    return order
+
+
 def credit_account(*, dealer_id: int) -> CreditAccount | None:
     """The dealer's credit situation as it stands (not locked; for showing)."""
     return CreditAccount.objects.filter(dealer_id=dealer_id).first()

@@ -20,7 +20,7 @@ from qudao.agreements import queries as agreement_queries
 from qudao.agreements.models import Agreement
 from qudao.catalog.models import Product, ProductStatus
 from qudao.core import audit
-from qudao.core.numbering import number_assign
+from qudao.core.numbering import number_assign, number_for
 from qudao.dealers.choices import DealerStatus
 from qudao.dealers.models import Dealer
 from qudao.dealers.scoping import visible_dealers
@@ -232,7 +232,8 @@ def order_place(*, actor: Any, dealer: Dealer, lines: list[tuple[int, int]],
         delivery_address=delivery_address or "", note=note or "", external_ref=external_ref,
         placed_by=actor if getattr(actor, "pk", None) else None, submitted_at=timezone.now(),
         status=OrderStatus.SUBMITTED)
-    number_assign(order, prefix="SO", day=ordered_on)
+    # The number comes from the id; it is written with the totals below (one UPDATE).
+    order.number = number_for(prefix="SO", day=ordered_on, pk=order.pk)
     rows = []
     for product_id, quantity in lines:
         list_price, unit_price = prices[int(product_id)]
@@ -241,6 +242,12 @@ def order_place(*, actor: Any, dealer: Dealer, lines: list[tuple[int, int]],
                               list_price=list_price, unit_price=unit_price,
                               amount=unit_price * int(quantity)))
     OrderLine.objects.bulk_create(rows)
+    for row in rows:
+        row.product = products[row.product_id]
+    # The placed order carries its lines, so whoever shows it need not read them back.
+    lines_read = OrderLine.objects.filter(order=order)
+    lines_read._result_cache, lines_read._prefetch_done = rows, True
+    order._prefetched_objects_cache = {"lines": lines_read}
     order.total_amount = sum((row.amount for row in rows), ZERO)
     order.total_quantity = sum(row.quantity for row in rows)
 
@@ -255,8 +262,8 @@ def order_place(*, actor: Any, dealer: Dealer, lines: list[tuple[int, int]],
         finance_services.credit_reserve(account=account, amount=order.total_amount)
         order.status = OrderStatus.APPROVED
         order.approved_at = timezone.now()
-    order.save(update_fields=["total_amount", "total_quantity", "hold_reason", "status",
-                              "approved_at", "updated_at"])
+    order.save(update_fields=["number", "total_amount", "total_quantity", "hold_reason",
+                              "status", "approved_at", "updated_at"])
     audit.record(actor=actor, target=order, event="order.placed", data={
         "dealer": dealer.code, "total": order.total_amount, "status": order.status,
         "agreement": agreement.number, "hold_reason": order.hold_reason})

@@ -172,7 +172,7 @@ def test_product_codes_per_unit_and_per_case(world, approved_order, service, hq_
                                   lines=[(coffee_line.pk, 5, "C1")], shipped_on=DAY)
     codes = list(ProductCode.objects.filter(shipment_line__shipment=by_case))
     assert [(c.kind, c.units) for c in codes] == [("case", 5)]
-    every = list(ProductCode.objects.values_list("code", flat=True))
+    every = list(ProductCode.objects.order_by("pk").values_list("code", flat=True))
     assert len(set(every)) == 11 and all(len(code) == 16 for code in every)
 
     found = queries.product_code_trace(user=hq_admin, code=every[0].lower())
