@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "qudao.finance",
     "qudao.stock",
     "qudao.imports",
+    "qudao.analytics",
     "qudao.dashboard",
 ]
 
@@ -161,6 +162,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # Periodic work for `celery beat` (production, with a broker); in the embedded default
 # the same jobs run from their management commands (e.g. expire_agreements).
 CELERY_BEAT_SCHEDULE = {
+    "refresh-facts": {"task": "analytics.refresh_facts", "schedule": crontab(minute="*/10")},
     "expire-agreements": {"task": "agreements.expire", "schedule": crontab(hour=0, minute=10),
                           "options": {"expires": 3600}},
 }

@@ -33,11 +33,9 @@ from django.utils.translation import gettext_lazy as _
 from qudao.agreements.choices import AgreementStatus
 from qudao.agreements.models import AgreementTarget
 from qudao.dealers.models import Dealer
-from qudao.orders.choices import OrderStatus
+from qudao.orders.choices import SALES_STATUSES
 from qudao.orders.models import Order
 
-SALES_STATUSES = (OrderStatus.APPROVED, OrderStatus.PARTIALLY_SHIPPED, OrderStatus.SHIPPED,
-                  OrderStatus.DELIVERED, OrderStatus.CLOSED)
 PERIOD_LABELS = {"month": _("This month"), "quarter": _("This quarter"), "year": _("This year")}
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -58,7 +56,7 @@ def periods(day: datetime.date) -> dict[str, tuple[datetime.date, datetime.date]
     }
 
 
-def _in_force() -> Q:
+def in_force() -> Q:
     """Target months of agreements that bound the dealer in that month."""
     return (Q(agreement__status__in=[AgreementStatus.ACTIVE, AgreementStatus.EXPIRED])
             | Q(agreement__status=AgreementStatus.TERMINATED,
@@ -71,7 +69,7 @@ def _within(field: str, start: datetime.date, end: datetime.date, value: str) ->
 
 
 def _target_rows(day: datetime.date) -> QuerySet:
-    return (AgreementTarget.objects.filter(_in_force(), month__range=periods(day)["year"])
+    return (AgreementTarget.objects.filter(in_force(), month__range=periods(day)["year"])
             .order_by())
 
 
@@ -169,7 +167,7 @@ def target_by_month(*, dealers: QuerySet, first: datetime.date, last: datetime.d
                     ) -> dict[datetime.date, Decimal]:
     """Monthly target totals of a set of dealers (months `first`..`last`): one grouped query."""
     rows = (AgreementTarget.objects
-            .filter(_in_force(), month__range=(first, last),
+            .filter(in_force(), month__range=(first, last),
                     agreement__dealer_id__in=dealers.values("pk"))
             .order_by().values("month").annotate(total=Sum("amount")))
     return {row["month"]: row["total"] for row in rows}

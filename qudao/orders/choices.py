@@ -16,6 +16,10 @@ class OrderStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+# Orders that count as sales (targets, dealer-month facts): approved and after.
+SALES_STATUSES = (OrderStatus.APPROVED, OrderStatus.PARTIALLY_SHIPPED, OrderStatus.SHIPPED,
+                  OrderStatus.DELIVERED, OrderStatus.CLOSED)
+
 # Statuses whose unshipped quantity holds part of the dealer's credit.
 CREDIT_HOLDING_STATUSES = (OrderStatus.APPROVED, OrderStatus.PARTIALLY_SHIPPED)
 

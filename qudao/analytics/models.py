@@ -1,0 +1,75 @@
+"""Dealer-month facts: what every analytic module reads instead of the raw transactions."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qudao.core.fields import MoneyField
+
+
+class DealerMonth(models.Model):
+    """One dealer's month, summed from its orders, invoices, payments and targets.
+
+    Derived rows: `facts_rebuild` writes them all, `facts_refresh` rewrites the months that
+    changed since the last run. Never edited by hand.
+    """
+
+    dealer = models.ForeignKey("dealers.Dealer", on_delete=models.CASCADE, related_name="+",
+                               db_constraint=False)
+    month = models.DateField(_("month"))
+    order_amount = MoneyField(_("order amount"))
+    list_amount = MoneyField(_("order amount at list price"))
+    order_quantity = models.BigIntegerField(_("order quantity"), default=0)
+    order_lines = models.IntegerField(_("order lines"), default=0)
+    order_count = models.IntegerField(_("orders"), default=0)
+    invoiced_amount = MoneyField(_("invoiced"))
+    payment_amount = MoneyField(_("collected"))
+    target_amount = MoneyField(_("target"))
+
+    class Meta:
+        verbose_name = _("dealer month")
+        verbose_name_plural = _("dealer months")
+        constraints = [
+            models.UniqueConstraint(fields=["dealer", "month"], name="dealer_month_once"),
+        ]
+        indexes = [models.Index(fields=["month", "dealer"])]
+
+    def __str__(self) -> str:
+        return f"{self.dealer_id} {self.month:%Y-%m}"
+
+    @property
+    def unit_price(self) -> Decimal | None:
+        """Average unit price of the month's orders (amount / quantity)."""
+        if not self.order_quantity:
+            return None
+        return (self.order_amount / self.order_quantity).quantize(Decimal("0.0001"))
+
+    @property
+    def price_index(self) -> Decimal | None:
+        """Paid against list price (1 = full price): falls when prices are cut, whatever
+        the mix of products."""
+        if not self.list_amount:
+            return None
+        return (self.order_amount / self.list_amount).quantize(Decimal("0.0001"))
+
+
+class FactsRun(models.Model):
+    """One rebuild or refresh of the facts: the next refresh starts from its start time."""
+
+    class Kind(models.TextChoices):
+        REBUILD = "rebuild", _("Rebuild")
+        REFRESH = "refresh", _("Refresh")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"))
+    dealer_months = models.IntegerField(_("dealer months written"), default=0)
+
+    class Meta:
+        verbose_name = _("facts run")
+        verbose_name_plural = _("facts runs")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.started_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,144 @@
+"""Dealer-month facts say what the transactions say, and a refresh rewrites only what
+changed."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+from django.utils import timezone
+
+from qudao.agreements.models import AgreementTarget
+from qudao.analytics import services
+from qudao.analytics.models import DealerMonth
+from qudao.analytics.tasks import facts_refresh_task
+from qudao.orders.models import Order, OrderLine
+from tests.factories import ProductFactory
+from tests.finance.factories import OrderFactory, bare_invoice, bare_payment
+from tests.trade import AgreementFactory
+
+JAN, FEB, MAR = (datetime.date(2026, m, 1) for m in (1, 2, 3))
+
+
+def _order(dealer, day, lines, status="closed"):
+    """An order of (product, quantity, list price, unit price) lines; totals from lines."""
+    order = OrderFactory(dealer=dealer, ordered_on=day, status=status)
+    for product, quantity, list_price, unit_price in lines:
+        OrderLine.objects.create(order=order, dealer=dealer, ordered_on=day, product=product,
+                                 quantity=quantity, list_price=Decimal(list_price),
+                                 unit_price=Decimal(unit_price),
+                                 amount=Decimal(unit_price) * quantity)
+    order.total_amount = sum(line.amount for line in order.lines.all())
+    order.total_quantity = sum(line.quantity for line in order.lines.all())
+    order.save()
+    return order
+
+
+@pytest.fixture
+def history(world):
+    tea, coffee = ProductFactory(), ProductFactory()
+    a, b = world.dealer_a, world.dealer_b
+    _order(a, datetime.date(2026, 1, 5), [(tea, 10, "10.00", "9.00"), (coffee, 4, "25.00",
+                                                                         "25.00")])
+    _order(a, datetime.date(2026, 1, 28), [(tea, 5, "10.00", "8.00")])
+    _order(a, datetime.date(2026, 1, 30), [(tea, 100, "10.00", "10.00")], status="cancelled")
+    _order(a, datetime.date(2026, 1, 31), [(tea, 100, "10.00", "10.00")], status="submitted")
+    _order(a, datetime.date(2026, 2, 3), [(coffee, 2, "25.00", "20.00")], status="approved")
+    _order(b, datetime.date(2026, 2, 14), [(tea, 7, "10.00", "10.00")], status="shipped")
+    bare_invoice(a, "190.00", issued_on=datetime.date(2026, 1, 6))
+    bare_invoice(a, "-20.00", issued_on=datetime.date(2026, 2, 9), kind="credit_note")
+    bare_payment(a, "150.00", received_on=datetime.date(2026, 2, 10))
+    bare_payment(a, "999.00", received_on=datetime.date(2026, 2, 11),
+                 voided_on=datetime.date(2026, 2, 12), void_reason="wrong dealer")
+    agreement = AgreementFactory(dealer=a)
+    for month, amount in ((JAN, "300.00"), (FEB, "200.00"), (MAR, "250.00")):
+        AgreementTarget.objects.create(agreement=agreement, month=month, amount=Decimal(amount))
+    AgreementTarget.objects.create(agreement=AgreementFactory(dealer=b, status="draft"),
+                                   month=JAN, amount=Decimal("999.00"))
+    return world
+
+
+def _facts(dealer) -> dict:
+    return {f.month: (f.order_amount, f.list_amount, f.order_quantity, f.order_lines,
+                      f.order_count, f.invoiced_amount, f.payment_amount, f.target_amount)
+            for f in DealerMonth.objects.filter(dealer=dealer)}
+
+
+@pytest.mark.django_db
+def test_rebuild_sums_sales_money_and_targets_by_dealer_and_month(history):
+    run = services.facts_rebuild()
+
+    d = Decimal
+    assert _facts(history.dealer_a) == {
+        # 10×9 + 4×25 + 5×8 = 230 paid; at list 10×10 + 4×25 + 5×10 = 250; the cancelled and
+        # the unapproved orders do not count.
+        JAN: (d("230.00"), d("250.00"), 19, 3, 2, d("190.00"), d("0.00"), d("300.00")),
+        FEB: (d("40.00"), d("50.00"), 2, 1, 1, d("-20.00"), d("150.00"), d("200.00")),
+        MAR: (d("0.00"), d("0.00"), 0, 0, 0, d("0.00"), d("0.00"), d("250.00")),
+    }
+    # A draft agreement's targets bind nobody.
+    assert _facts(history.dealer_b) == {
+        FEB: (d("70.00"), d("70.00"), 7, 1, 1, d("0.00"), d("0.00"), d("0.00"))}
+    assert run.dealer_months == 4
+    jan = DealerMonth.objects.get(dealer=history.dealer_a, month=JAN)
+    assert jan.unit_price == d("12.1053") and jan.price_index == d("0.9200")
+
+
+@pytest.mark.django_db
+def test_facts_equal_the_transactions_totals(history):
+    services.facts_rebuild()
+    sales = Order.objects.filter(status__in=["approved", "partially_shipped", "shipped",
+                                             "delivered", "closed"])
+    facts = DealerMonth.objects.aggregate(amount=Sum("order_amount"), orders=Sum("order_count"))
+    assert facts == {"amount": sales.aggregate(s=Sum("total_amount"))["s"],
+                     "orders": sales.count()}
+
+
+@pytest.mark.django_db
+def test_rebuild_twice_gives_the_same_facts(history):
+    services.facts_rebuild()
+    first = _facts(history.dealer_a)
+    services.facts_rebuild()
+    assert _facts(history.dealer_a) == first
+    assert DealerMonth.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_refresh_rewrites_only_the_changed_dealer_months(history):
+    services.facts_rebuild()
+    untouched = DealerMonth.objects.get(dealer=history.dealer_b, month=FEB).pk
+    tea = OrderLine.objects.filter(dealer=history.dealer_a).first().product
+
+    _order(history.dealer_a, datetime.date(2026, 3, 2), [(tea, 3, "10.00", "10.00")])
+    Order.objects.filter(dealer=history.dealer_a, ordered_on=datetime.date(2026, 1, 28)).update(
+        status="cancelled", updated_at=timezone.now())
+    run = services.facts_refresh()
+
+    assert run.kind == "refresh" and run.dealer_months == 2  # January and March of A
+    facts = _facts(history.dealer_a)
+    assert facts[MAR][:5] == (Decimal("30.00"), Decimal("30.00"), 3, 1, 1)
+    assert facts[JAN][:5] == (Decimal("190.00"), Decimal("200.00"), 14, 2, 1)
+    assert DealerMonth.objects.get(dealer=history.dealer_b, month=FEB).pk == untouched
+
+    # Nothing changed since: the next refresh writes nothing.
+    assert services.facts_refresh().dealer_months == 0
+
+
+@pytest.mark.django_db
+def test_the_first_refresh_ever_rebuilds(history):
+    run = services.facts_refresh()
+    assert run.kind == "rebuild" and DealerMonth.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_rebuild_command_and_scheduled_refresh(history):
+    out = io.StringIO()
+    call_command("rebuild_facts", stdout=out)
+    assert "4 dealer-months" in out.getvalue()
+    tea = OrderLine.objects.filter(dealer=history.dealer_b).first().product
+    _order(history.dealer_b, datetime.date(2026, 3, 9), [(tea, 1, "10.00", "10.00")])
+    assert facts_refresh_task.delay().get() == 1  # eager without a broker
+    assert DealerMonth.objects.get(dealer=history.dealer_b, month=MAR).order_amount == Decimal(
+        "10.00")
