@@ -354,6 +354,20 @@ def _same_seed_gives_the_same_history():
     assert {model: model.objects.count() for model in TRADE_MODELS} == counts
 
 
+def _facts_are_built_and_match_the_orders():
+    """The demo ends with the dealer-month facts, equal to the sales orders month by month."""
+    from qudao.analytics.models import DealerMonth
+    from qudao.analytics.services import MonthStart
+    from qudao.orders.choices import SALES_STATUSES
+
+    facts = {(f.dealer_id, f.month): f.order_amount for f in
+             DealerMonth.objects.filter(order_count__gt=0)}
+    sales = {(row["dealer_id"], row["m"]): row["total"] for row in (
+        Order.objects.filter(status__in=SALES_STATUSES).annotate(m=MonthStart("ordered_on"))
+        .values("dealer_id", "m").annotate(total=Sum("total_amount")))}
+    assert facts and facts == sales
+
+
 TRADE_MODELS = [ProductCode, PaymentAllocation, Payment, Invoice, ShipmentLine, Shipment,
                 OrderLine, Order, DepositEntry, CreditAccount, FlowLine, StockLine,
                 StockReport, AgreementTarget, Agreement]
@@ -369,4 +383,5 @@ def test_small_trade_history_obeys_the_rules_and_carries_the_patterns():
     _planted_patterns_are_there_and_detectable()
     _seasonality_is_visible()
     _stock_reports_cover_most_tier1_with_flow_to_their_customers()
+    _facts_are_built_and_match_the_orders()
     _same_seed_gives_the_same_history()

@@ -47,6 +47,7 @@ class Command(BaseCommand):
         from qudao.accounts.models import User
         from qudao.agreements import demo as agreements_demo
         from qudao.agreements.models import Agreement, AgreementTarget
+        from qudao.analytics import services as analytics_services
         from qudao.catalog import demo as catalog_demo
         from qudao.dealers import demo as dealers_demo
         from qudao.orders import demo as orders_demo
@@ -89,6 +90,8 @@ class Command(BaseCommand):
             if scale == "large":
                 self.stdout.write(f"  {'constraints':<14} checked in "
                                   f"{time.monotonic() - started - ctx.get('_steps', 0):6.1f} s")
+            self._step("facts", lambda **_kw: analytics_services.facts_rebuild(),
+                       scale=scale, seed=seed, ctx=ctx)
         for model, count in ctx.get("trade_written", {}).items():
             self.stdout.write(f"  {model:<24} {count:>12,} rows")
         self.stdout.write(self.style.SUCCESS(
