@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from qudao.agreements.models import AgreementTarget
-from qudao.analytics import services
+from qudao.analytics import queries, services
 from qudao.analytics.models import DealerMonth
 from qudao.analytics.tasks import facts_refresh_task
 from qudao.orders.models import Order, OrderLine
@@ -142,3 +142,19 @@ def test_rebuild_command_and_scheduled_refresh(history):
     assert facts_refresh_task.delay().get() == 1  # eager without a broker
     assert DealerMonth.objects.get(dealer=history.dealer_b, month=MAR).order_amount == Decimal(
         "10.00")
+
+
+@pytest.mark.django_db
+def test_dealer_page_trend_panel_shows_the_facts(history, hq_admin, dealer_b_admin, login):
+    services.facts_rebuild()
+    trend = queries.dealer_trend(dealer_id=history.dealer_a.pk, today=datetime.date(2026, 3, 15))
+    assert trend["months"][-3:] == ["2026-01", "2026-02", "2026-03"] and len(trend["months"]) == 24
+    assert trend["sales"][-3:] == [230.0, 40.0, 0.0]
+    assert trend["target"][-3:] == [300.0, 200.0, 250.0]
+    assert trend["collected"][-3:] == [0.0, 150.0, 0.0]
+    assert trend["price_index"][-3:] == [0.92, 0.8, None] and trend["sales"][0] == 0.0
+
+    page = login(hq_admin).get(f"/dealers/{history.dealer_a.pk}/panels/trend/")
+    assert page.status_code == 200 and "trend-data" in page.content.decode()
+    assert login(dealer_b_admin).get(
+        f"/dealers/{history.dealer_a.pk}/panels/trend/").status_code == 404

@@ -9,7 +9,7 @@ from tests.trade import trading_dealer
 def test_dealer_page_loads_the_panels_the_role_may_see(world, finance, dealer_a_staff, login):
     trading_dealer(world.dealer_a, credit_limit="50000.00")
     page = login(finance).get(f"/dealers/{world.dealer_a.pk}/").content.decode()
-    for name in ("agreements", "targets", "orders", "finance", "stock"):
+    for name in ("agreements", "targets", "trend", "orders", "finance", "stock"):
         assert f"/dealers/{world.dealer_a.pk}/panels/{name}/" in page
     panel = login(finance).get(f"/dealers/{world.dealer_a.pk}/panels/finance/")
     assert panel.status_code == 200
