@@ -15,7 +15,7 @@ from qudao.catalog.models import Category, Product
 from qudao.catalog.queries import prices_on
 from qudao.core import audit
 from qudao.core.pagination import filters_copy
-from qudao.dealers.scoping import visible_dealers
+from qudao.dealers.scoping import dealer_rows
 from qudao.territories.models import Territory
 
 CENT = Decimal("0.01")
@@ -65,7 +65,7 @@ DEALER_VISIBLE = Q(status__in=[AgreementStatus.SIGNED, AgreementStatus.ACTIVE,
 
 def agreement_scope(*, user: Any) -> QuerySet[Agreement]:
     """Agreements of the dealers the user may see; a dealer's own users see signed ones only."""
-    agreements = Agreement.objects.filter(dealer__in=visible_dealers(user))
+    agreements = dealer_rows(Agreement.objects.all(), user)
     if getattr(user, "is_dealer_user", False):
         agreements = agreements.filter(DEALER_VISIBLE)
     return agreements

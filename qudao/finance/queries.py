@@ -25,7 +25,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from qudao.core.pagination import filters_copy
-from qudao.dealers.scoping import visible_dealers
+from qudao.dealers.scoping import dealer_rows, visible_dealers
 from qudao.finance.choices import AGING_BUCKETS, InvoiceKind, InvoiceStatus
 from qudao.finance.filters import CreditFilter, DealerRegionFilter, InvoiceFilter, PaymentFilter
 from qudao.finance.models import CreditAccount, DepositEntry, Invoice, Payment
@@ -66,7 +66,7 @@ def credit_status_list(*, user: Any, filters: dict | None = None,
     oldest = overdue.values("dealer_id").annotate(m=Min("due_on")).values("m")
     used = ExpressionWrapper(F("receivable") + F("reserved"), output_field=MONEY)
     accounts = (
-        CreditAccount.objects.filter(dealer__in=visible_dealers(user))
+        dealer_rows(CreditAccount.objects.all(), user)
         .select_related("dealer", "dealer__territory")
         .annotate(
             used=used,
@@ -103,7 +103,7 @@ def credit_status_get(*, user: Any, dealer: Any, today: date | None = None) -> C
 
 def invoice_list(*, user: Any, filters: dict | None = None) -> QuerySet[Invoice]:
     """Invoices and credit notes of the visible dealers, newest first."""
-    invoices = (Invoice.objects.filter(dealer__in=visible_dealers(user))
+    invoices = (dealer_rows(Invoice.objects.all(), user)
                 .select_related("dealer").order_by("-issued_on", "-id"))
     return InvoiceFilter(filters_copy(filters), queryset=invoices).qs
 
@@ -111,7 +111,7 @@ def invoice_list(*, user: Any, filters: dict | None = None) -> QuerySet[Invoice]
 def invoice_get(*, user: Any, pk: int) -> Invoice:
     """One invoice of a visible dealer with its allocations; Http404 otherwise."""
     return get_object_or_404(
-        Invoice.objects.filter(dealer__in=visible_dealers(user))
+        dealer_rows(Invoice.objects.all(), user)
         .select_related("dealer", "shipment", "shipment__order", "return_request"), pk=pk)
 
 
@@ -122,7 +122,7 @@ def invoice_allocations(*, invoice: Invoice) -> QuerySet:
 
 def payment_list(*, user: Any, filters: dict | None = None) -> QuerySet[Payment]:
     """Payments of the visible dealers, newest first."""
-    payments = (Payment.objects.filter(dealer__in=visible_dealers(user))
+    payments = (dealer_rows(Payment.objects.all(), user)
                 .select_related("dealer").order_by("-received_on", "-id"))
     return PaymentFilter(filters_copy(filters), queryset=payments).qs
 
@@ -130,14 +130,14 @@ def payment_list(*, user: Any, filters: dict | None = None) -> QuerySet[Payment]
 def payment_get(*, user: Any, pk: int) -> Payment:
     """One payment of a visible dealer; Http404 otherwise."""
     return get_object_or_404(
-        Payment.objects.filter(dealer__in=visible_dealers(user))
+        dealer_rows(Payment.objects.all(), user)
         .select_related("dealer", "recorded_by", "voided_by")
         .prefetch_related("allocations__invoice"), pk=pk)
 
 
 def open_invoices(*, user: Any, dealer_id: int) -> QuerySet[Invoice]:
     """The visible dealer's open invoices, oldest due first: what a payment can settle."""
-    return (Invoice.objects.filter(dealer__in=visible_dealers(user), dealer_id=dealer_id,
+    return (dealer_rows(Invoice.objects.all(), user).filter(dealer_id=dealer_id,
                                    kind=InvoiceKind.INVOICE, status=InvoiceStatus.OPEN)
             .order_by("due_on", "issued_on", "id"))
 
@@ -165,8 +165,8 @@ def aging(*, user: Any, as_of: date | None = None, filters: dict | None = None
     `as_of`; open credit notes are shown apart as "credits" and lower the total.
     """
     as_of = as_of or timezone.localdate()
-    invoices = Invoice.objects.filter(dealer__in=visible_dealers(user),
-                                      status=InvoiceStatus.OPEN, issued_on__lte=as_of)
+    invoices = dealer_rows(Invoice.objects.all(), user).filter(status=InvoiceStatus.OPEN,
+                                                                issued_on__lte=as_of)
     invoices = DealerRegionFilter(filters_copy(filters), queryset=invoices).qs
     sums = {}
     for key, _label, low, high in AGING_BUCKETS:
@@ -191,7 +191,7 @@ def overdue_list(*, user: Any, filters: dict | None = None,
     Filters: q (dealer), region, min_days (at least so many days past due)."""
     today = today or timezone.localdate()
     data = filters_copy(filters)
-    invoices = (_overdue_invoices(today).filter(dealer__in=visible_dealers(user))
+    invoices = (dealer_rows(_overdue_invoices(today), user)
                 .select_related("dealer", "dealer__territory")
                 .annotate(open=_open_amount()).order_by("due_on", "id"))
     try:

@@ -19,7 +19,7 @@ from qudao.catalog.models import Product, ProductStatus
 from qudao.core.exceptions import NotAllowed
 from qudao.core.pagination import filters_copy
 from qudao.dealers.models import Dealer
-from qudao.dealers.scoping import visible_dealers
+from qudao.dealers.scoping import dealer_rows, visible_dealers
 from qudao.finance.models import CreditAccount
 from qudao.orders.choices import OrderStatus, ReturnStatus
 from qudao.orders.filters import OrderFilter, ReturnFilter, ShipmentFilter
@@ -45,7 +45,7 @@ def _count(queryset: QuerySet, group: str) -> Coalesce:
 
 
 def _scoped(model, user: Any) -> QuerySet:
-    return model.objects.filter(dealer__in=visible_dealers(user))
+    return dealer_rows(model.objects.all(), user)
 
 
 # ---------------------------------------------------------------------------------------

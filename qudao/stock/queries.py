@@ -31,7 +31,7 @@ from qudao.agreements.choices import AgreementStatus
 from qudao.agreements.models import Agreement
 from qudao.core.pagination import filters_copy
 from qudao.dealers.models import Dealer
-from qudao.dealers.scoping import visible_dealers
+from qudao.dealers.scoping import dealer_rows, visible_dealers
 from qudao.orders.models import ShipmentLine
 from qudao.stock.filters import StockReportFilter
 from qudao.stock.models import FlowLine, StockLine, StockReport
@@ -61,7 +61,7 @@ def _count_of(model: Any) -> Subquery:
 
 def report_list(*, user: Any, filters: dict | None = None) -> QuerySet[StockReport]:
     """Reports of the dealers the user may see, newest month first, with their totals."""
-    reports = (StockReport.objects.filter(dealer__in=visible_dealers(user))
+    reports = (dealer_rows(StockReport.objects.all(), user)
                .select_related("dealer", "submitted_by")
                .annotate(stock_quantity=_sum_of(StockLine), flow_quantity=_sum_of(FlowLine),
                          stock_line_count=_count_of(StockLine),

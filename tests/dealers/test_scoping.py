@@ -22,3 +22,21 @@ def test_rep_also_sees_a_dealer_assigned_to_him_outside_his_territory(world, nor
 def test_inactive_user_sees_nothing(world, hq_admin):
     hq_admin.is_active = False
     assert not visible_dealers(hq_admin).exists()
+
+
+@pytest.mark.django_db
+def test_dealer_rows_limits_owned_rows_and_adds_nothing_for_company_wide_roles(
+        world, hq_admin, north_rep, dealer_b_admin):
+    from qudao.dealers.models import Contact
+    from qudao.dealers.scoping import dealer_rows
+    from tests.factories import ContactFactory
+
+    for dealer in (world.dealer_a, world.dealer_beijing, world.dealer_b):
+        ContactFactory(dealer=dealer)
+    everything = dealer_rows(Contact.objects.all(), hq_admin)
+    assert everything.count() == 3 and "dealers_dealer" not in str(everything.query)
+    assert {c.dealer.code for c in dealer_rows(Contact.objects.all(), north_rep)} == {"A0001"}
+    assert {c.dealer.code for c in dealer_rows(Contact.objects.all(), dealer_b_admin)} == {
+        "B0001"}
+    hq_admin.is_active = False
+    assert not dealer_rows(Contact.objects.all(), hq_admin).exists()
