@@ -379,7 +379,7 @@ def run(*, scale: str, rng: random.Random, ctx: dict[str, Any]) -> None:
     now = timezone.now()
     for plan in plans:
         # One generator per dealer: the same dealer gets the same history whatever the others.
-        dealer_rng = random.Random(f"{salt}:{plan.pk}")
+        dealer_rng = random.Random(f"{salt}:{plan.code}")  # codes, not ids: ids shift
         history = DealerHistory(plan=plan, rng=dealer_rng, window=window,
                                 products=trade["products"], ids=ids, users=user_ids,
                                 with_codes=scale == "small" and plan.code == PORTAL_CODE,

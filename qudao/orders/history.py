@@ -43,7 +43,7 @@ DECLINING, PRICE_DROP, LATE_PAYER, STOPPED, ONE_ORDER, STEADY = (
 PATTERNS: dict[str, float] = {DECLINING: 0.08, PRICE_DROP: 0.06, LATE_PAYER: 0.08,
                               STOPPED: 0.05, ONE_ORDER: 0.03}
 TAG_PREFIX = "demo:"
-DECLINE_MONTHS, DECLINE_RATE = 9, 0.97
+DECLINE_MONTHS, DECLINE_RATE = 9, 0.95
 
 
 def pattern_tag(pattern: str) -> str:
