@@ -32,6 +32,7 @@ from qudao.orders.models import (
     Shipment,
     ShipmentLine,
 )
+from qudao.territories.models import Territory
 
 OPEN_STATUSES = (OrderStatus.SUBMITTED, OrderStatus.APPROVED, OrderStatus.PARTIALLY_SHIPPED)
 PANEL_RECENT = 5
@@ -245,3 +246,17 @@ def dealer_panel(*, user: Any, dealer: Dealer) -> dict[str, Any]:
         "awaiting_count": totals["awaiting_count"] or 0,
         "awaiting_amount": totals["awaiting_amount"] or Decimal("0.00"),
     }
+
+
+def delivery_regions(*, dealer: Dealer, day: date) -> list[Territory]:
+    """Regions the dealer may have goods delivered to (the caller has checked the dealer is
+    visible): its agreements' authorized territories and everything below them."""
+    paths = list(Territory.objects.filter(
+        agreements__in=agreement_queries.agreements_in_force(dealer_id=dealer.pk, day=day))
+        .values_list("path", flat=True).distinct())
+    if not paths:
+        return [dealer.territory]
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return list(Territory.objects.filter(condition).order_by("path"))

@@ -5,7 +5,6 @@ approval queue, shipping, shipments with their product codes, returns, code trac
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,7 +35,6 @@ from qudao.orders.choices import (
 from qudao.orders.filters import OrderFilter, ReturnFilter, ShipmentFilter
 from qudao.orders.forms import ReasonForm, ReturnForm, ShipForm, line_quantities
 from qudao.orders.models import Order, ReturnRequest, Shipment
-from qudao.territories.models import Territory
 
 HISTORY_SHOWN = 30
 CODES_SHOWN = 50
@@ -197,20 +195,6 @@ def _order_dealer(request) -> Dealer | None:
     return get_object_or_404(visible_dealers(request.user).select_related("territory"), pk=pk)
 
 
-def _delivery_regions(dealer: Dealer, day) -> list[Territory]:
-    """Regions the dealer may have goods delivered to: its agreements' authorized
-    territories and everything below them."""
-    paths = list(Territory.objects.filter(
-        agreements__in=agreement_queries.agreements_in_force(dealer_id=dealer.pk, day=day))
-        .values_list("path", flat=True).distinct())
-    if not paths:
-        return [dealer.territory]
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return list(Territory.objects.filter(condition).order_by("path"))
-
-
 @login_required
 @permission_required("orders.add_order", raise_exception=True)
 def order_new(request):
@@ -227,7 +211,7 @@ def order_new(request):
         return render(request, "orders/order_new_dealer.html",
                       {"dealers": dealers, "q": q, "active_nav": "orders"})
     today = timezone.localdate()
-    regions = _delivery_regions(dealer, today)
+    regions = queries.delivery_regions(dealer=dealer, day=today)
     lines, errors, problem = [], {}, ""
     if request.method == "POST":
         quantities = line_quantities(request.POST, "qty_")
