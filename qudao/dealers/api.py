@@ -5,7 +5,6 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from qudao.accounts.models import User
 from qudao.api import require
 from qudao.dealers import importer, queries, services
 from qudao.dealers.exceptions import DealerInvalid
@@ -25,7 +24,6 @@ from qudao.dealers.schemas import (
     StatusChangeOut,
 )
 from qudao.dealers.scoping import visible_dealers
-from qudao.territories.models import Territory
 
 router = Router(tags=["dealers"])
 
@@ -34,21 +32,17 @@ def _resolve(payload: dict) -> dict:
     """Turn *_id fields into rows; an unknown id is a field error, not a 500."""
     values = dict(payload)
     errors: dict[str, str] = {}
-    if "territory_id" in values:
-        tid = values.pop("territory_id")
-        values["territory"] = Territory.objects.filter(pk=tid).first()
-        if tid is not None and values["territory"] is None:
-            errors["territory"] = _("Unknown region.")
-    if "parent_id" in values:
-        pid = values.pop("parent_id")
-        values["parent"] = Dealer.objects.filter(pk=pid).first() if pid else None
-        if pid and values["parent"] is None:
-            errors["parent"] = _("Unknown parent dealer.")
-    if "assigned_rep_id" in values:
-        rid = values.pop("assigned_rep_id")
-        values["assigned_rep"] = User.objects.filter(pk=rid).first() if rid else None
-        if rid and values["assigned_rep"] is None:
-            errors["assigned_rep"] = _("Unknown user.")
+    found = queries.dealer_references(territory_id=values.get("territory_id"),
+                                      parent_id=values.get("parent_id"),
+                                      rep_id=values.get("assigned_rep_id"))
+    for key, field, message in (("territory_id", "territory", _("Unknown region.")),
+                                ("parent_id", "parent", _("Unknown parent dealer.")),
+                                ("assigned_rep_id", "assigned_rep", _("Unknown user."))):
+        if key in values:
+            given = values.pop(key)
+            values[field] = found[field]
+            if given is not None and found[field] is None:
+                errors[field] = message
     if errors:
         raise DealerInvalid(errors)
     return values

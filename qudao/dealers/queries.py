@@ -70,3 +70,19 @@ def contact_get(*, user: Any, pk: int) -> Contact:
 
     return get_object_or_404(
         Contact.objects.filter(dealer__in=visible_dealers(user)).select_related("dealer"), pk=pk)
+
+
+def dealer_references(*, territory_id: int | None, parent_id: int | None,
+                      rep_id: int | None) -> dict[str, Any]:
+    """The region, parent dealer and rep an API write names by id (None when unknown).
+
+    Not scoped here on purpose: the dealer services refuse an out-of-scope region, parent
+    or rep with their own message, which an "unknown" would hide.
+    """
+    from qudao.accounts.models import User
+
+    return {
+        "territory": Territory.objects.filter(pk=territory_id).first() if territory_id else None,
+        "parent": Dealer.objects.filter(pk=parent_id).first() if parent_id else None,
+        "assigned_rep": User.objects.filter(pk=rep_id).first() if rep_id else None,
+    }

@@ -194,7 +194,9 @@ def contact_edit(request, dealer_pk: int, pk: int | None = None):
                 services.contact_create(actor=request.user, dealer=dealer, values=values)
             else:
                 services.contact_update(actor=request.user,
-                                        contact=Contact.objects.get(pk=contact.pk), values=values)
+                                        contact=queries.contact_get(user=request.user,
+                                                                    pk=contact.pk),
+                                        values=values)
         except DealerInvalid as exc:
             for field, why in exc.errors.items():
                 form.add_error(field if field in form.fields else None, why)

@@ -54,7 +54,7 @@ def report_submit(request, payload: StockReportIn):
     (200), a first one creates the report (201)."""
     require(request, "stock.add_report")
     dealer = _dealer(request, payload.dealer_id)
-    existed = StockReport.objects.filter(dealer=dealer, period=payload.period).exists()
+    existed = queries.report_exists(user=request.user, dealer=dealer, period=payload.period)
     source = payload.source or (ReportSource.PORTAL if request.user.is_dealer_user
                                 else ReportSource.STAFF)
     report = services.stock_report_submit(

@@ -305,3 +305,9 @@ def dealer_panel(*, user: Any, dealer: Dealer) -> dict[str, Any]:
         "missing_due_on": report_due_on(period, missing["due_day"]) if missing else None,
         "can_report": user.has_perm("stock.add_report"),
     }
+
+
+def report_exists(*, user: Any, dealer: Dealer, period: datetime.date) -> bool:
+    """Whether the dealer already reported `period` (a new submission then replaces it)."""
+    return dealer_rows(StockReport.objects.all(), user).filter(dealer=dealer,
+                                                               period=period).exists()
