@@ -26,6 +26,15 @@ class DealerMonth(models.Model):
     invoiced_amount = MoneyField(_("invoiced"))
     payment_amount = MoneyField(_("collected"))
     target_amount = MoneyField(_("target"))
+    first_order_day = models.DateField(_("first order day"), null=True, blank=True)
+    last_order_day = models.DateField(_("last order day"), null=True, blank=True)
+    # Overdue balance as flows: it grows by what falls due unpaid in the month and shrinks
+    # by late payments received in it; its running sum is the balance at each month end.
+    overdue_added = MoneyField(_("fell due unpaid"))
+    overdue_paid = MoneyField(_("paid late"))
+    allocated_amount = MoneyField(_("collected against invoices"))
+    late_amount_days = models.DecimalField(_("amount × days paid late"), max_digits=20,
+                                           decimal_places=2, default=0)
 
     class Meta:
         verbose_name = _("dealer month")
@@ -44,6 +53,13 @@ class DealerMonth(models.Model):
         if not self.order_quantity:
             return None
         return (self.order_amount / self.order_quantity).quantize(Decimal("0.0001"))
+
+    @property
+    def days_late(self) -> Decimal | None:
+        """Average days past due of what was collected in the month (amount-weighted)."""
+        if not self.allocated_amount:
+            return None
+        return (self.late_amount_days / self.allocated_amount).quantize(Decimal("0.1"))
 
     @property
     def price_index(self) -> Decimal | None:

@@ -10,19 +10,26 @@ import datetime
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import Count, F, Sum, Value
+from django.db.models import Case, Count, F, Max, Min, Q, Sum, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from qudao.agreements.models import AgreementTarget
 from qudao.agreements.targets import in_force
 from qudao.analytics.models import DealerMonth, FactsRun
-from qudao.finance.models import Invoice, Payment
+from qudao.finance.choices import InvoiceKind
+from qudao.finance.models import Invoice, Payment, PaymentAllocation
 from qudao.orders.choices import SALES_STATUSES
 from qudao.orders.models import Order, OrderLine
 
 MEASURES = ["order_amount", "list_amount", "order_quantity", "order_lines", "order_count",
-            "invoiced_amount", "payment_amount", "target_amount"]
+            "invoiced_amount", "payment_amount", "target_amount", "first_order_day",
+            "last_order_day", "overdue_added", "overdue_paid", "allocated_amount",
+            "late_amount_days"]
+# How a measure's partial values from the sources combine (SUM unless named here).
+COMBINE = {"first_order_day": "MIN", "last_order_day": "MAX"}
 MONEY = models.DecimalField(max_digits=16, decimal_places=2)
+NO_DAY = Cast(Value(None), models.DateField())
 
 
 class MonthStart(models.Func):
@@ -40,11 +47,28 @@ class MonthStart(models.Func):
                            template="date(%(expressions)s, 'start of month')", **extra)
 
 
+class DaysBetween(models.Func):
+    """Whole days from the second date to the first (negative when the first is earlier)."""
+
+    output_field = models.IntegerField()
+    arity = 2
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="(%(expressions)s)",
+                           arg_joiner=" - ", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection,
+                           template="CAST(julianday(%(expressions)s) AS INTEGER)",
+                           arg_joiner=") - julianday(", **extra)
+
+
 def _row(queryset: models.QuerySet, dealer: str, day: str, **measures: Any) -> models.QuerySet:
-    """`queryset` summed by dealer and month into the eight measures (zero where not
+    """`queryset` reduced by dealer and month to the measures (zero, or no day, where not
     given): each source is reduced to dealer-months before the union, so the union and
     its final sums handle thousands of rows instead of millions."""
-    values = {name: measures.get(name, Value(0)) for name in MEASURES}
+    values = {name: measures.get(name, NO_DAY if name in COMBINE else Value(0))
+              for name in MEASURES}
     return (queryset.order_by()
             .annotate(f_dealer=F(dealer), f_month=MonthStart(day))
             .values("f_dealer", "f_month")
@@ -71,20 +95,39 @@ def _sources(dealer_ids: list[int] | None) -> list[models.QuerySet]:
     invoices = Invoice.objects.all()
     payments = Payment.objects.filter(voided_on__isnull=True)
     goals = AgreementTarget.objects.filter(in_force())
+    falling_due = Invoice.objects.filter(kind=InvoiceKind.INVOICE)
+    allocations = PaymentAllocation.objects.filter(payment__voided_on__isnull=True,
+                                                   invoice__kind=InvoiceKind.INVOICE)
     if dealer_ids is not None:
+        falling_due = falling_due.filter(dealer_id__in=dealer_ids)
+        allocations = allocations.filter(invoice__dealer_id__in=dealer_ids)
         lines, orders = lines.filter(dealer_id__in=dealer_ids), orders.filter(
             dealer_id__in=dealer_ids)
         not_sales = not_sales.filter(dealer_id__in=dealer_ids)
         invoices, payments = invoices.filter(dealer_id__in=dealer_ids), payments.filter(
             dealer_id__in=dealer_ids)
         goals = goals.filter(agreement__dealer_id__in=dealer_ids)
+    late = Q(payment__received_on__gt=F("invoice__due_on"))
+    days_late = DaysBetween("payment__received_on", "invoice__due_on")
     return [
         _row(lines, "dealer_id", "ordered_on", **_line_sums(1)),
         _row(not_sales, "dealer_id", "ordered_on", **_line_sums(-1)),
-        _row(orders, "dealer_id", "ordered_on", order_count=Count("id")),
+        _row(orders, "dealer_id", "ordered_on", order_count=Count("id"),
+             first_order_day=Min("ordered_on"), last_order_day=Max("ordered_on")),
         _row(invoices, "dealer_id", "issued_on", invoiced_amount=Sum("amount")),
         _row(payments, "dealer_id", "received_on", payment_amount=Sum("amount")),
         _row(goals, "agreement__dealer_id", "month", target_amount=Sum("amount")),
+        # What falls due in a month unpaid: the invoices due in it less what was paid on
+        # them by their due date.
+        _row(falling_due, "dealer_id", "due_on", overdue_added=Sum("amount")),
+        _row(allocations.exclude(late), "invoice__dealer_id", "invoice__due_on",
+             overdue_added=-Sum("amount")),
+        _row(allocations, "invoice__dealer_id", "payment__received_on",
+             allocated_amount=Sum("amount"),
+             overdue_paid=Sum(Case(When(late, then=F("amount")), default=Value(0),
+                                   output_field=MONEY)),
+             late_amount_days=Sum(Case(When(late, then=F("amount") * days_late),
+                                       default=Value(0), output_field=MONEY))),
     ]
 
 
@@ -100,7 +143,7 @@ def _insert_facts(dealer_ids: list[int] | None, keys_table: str | None) -> int:
         parts.append(sql)
         params.extend(source_params)
     # The union's columns take the first source's names: f_dealer, f_month, f_<measure>.
-    sums = ", ".join(f"SUM(s.f_{name})" for name in MEASURES)
+    sums = ", ".join(f"{COMBINE.get(name, 'SUM')}(s.f_{name})" for name in MEASURES)
     where = ""
     if keys_table:
         where = (f" WHERE EXISTS (SELECT 1 FROM {keys_table} k "  # noqa: S608
@@ -144,12 +187,20 @@ def facts_rebuild() -> FactsRun:
 
 
 def changed_dealer_months(since: datetime.datetime) -> set[tuple[int, datetime.date]]:
-    """(dealer, month) pairs whose orders, invoices, payments or targets changed since."""
+    """(dealer, month) pairs whose orders, invoices, payments or targets changed since.
+
+    An invoice counts in the month it was issued and the month it falls due; a payment in
+    the month it was received and, through its allocations, in its invoices' due months.
+    """
     keys: set[tuple[int, datetime.date]] = set()
+    invoices = Invoice.objects.filter(updated_at__gte=since)
     for queryset, dealer, day in (
         (Order.objects.filter(updated_at__gte=since), "dealer_id", "ordered_on"),
-        (Invoice.objects.filter(updated_at__gte=since), "dealer_id", "issued_on"),
+        (invoices, "dealer_id", "issued_on"),
+        (invoices, "dealer_id", "due_on"),
         (Payment.objects.filter(updated_at__gte=since), "dealer_id", "received_on"),
+        (PaymentAllocation.objects.filter(payment__updated_at__gte=since),
+         "invoice__dealer_id", "invoice__due_on"),
         (AgreementTarget.objects.filter(agreement__updated_at__gte=since),
          "agreement__dealer_id", "month"),
     ):

@@ -14,6 +14,7 @@ from qudao.agreements.models import AgreementTarget
 from qudao.analytics import queries, services
 from qudao.analytics.models import DealerMonth
 from qudao.analytics.tasks import facts_refresh_task
+from qudao.finance.models import Invoice, Payment, PaymentAllocation
 from qudao.orders.models import Order, OrderLine
 from tests.factories import ProductFactory
 from tests.finance.factories import OrderFactory, bare_invoice, bare_payment
@@ -84,6 +85,41 @@ def test_rebuild_sums_sales_money_and_targets_by_dealer_and_month(history):
     assert run.dealer_months == 4
     jan = DealerMonth.objects.get(dealer=history.dealer_a, month=JAN)
     assert jan.unit_price == d("12.1053") and jan.price_index == d("0.9200")
+
+
+@pytest.mark.django_db
+def test_facts_know_order_days_and_what_fell_due_unpaid(history):
+    """The overdue balance travels as flows (fell due unpaid, paid late) whose running sum is
+    the balance at each month end; collections carry how many days late they came."""
+    a = history.dealer_a
+    invoice = Invoice.objects.get(dealer=a, kind="invoice")  # 190.00 due 5 Feb
+    late = Payment.objects.get(dealer=a, voided_on__isnull=True)  # 150.00 on 10 Feb
+    PaymentAllocation.objects.create(payment=late, invoice=invoice, amount=Decimal("150.00"))
+    early_invoice = bare_invoice(a, "100.00", issued_on=datetime.date(2026, 2, 20),
+                                 due_on=datetime.date(2026, 3, 20))
+    early = bare_payment(a, "100.00", received_on=datetime.date(2026, 3, 1))
+    PaymentAllocation.objects.create(payment=early, invoice=early_invoice,
+                                     amount=Decimal("60.00"))
+
+    services.facts_rebuild()
+
+    facts = {f.month: f for f in DealerMonth.objects.filter(dealer=a)}
+    jan, feb, mar = facts[JAN], facts[FEB], facts[MAR]
+    # Cancelled and unapproved orders (30 and 31 January) are not orders of the month.
+    assert (jan.first_order_day, jan.last_order_day) == (datetime.date(2026, 1, 5),
+                                                        datetime.date(2026, 1, 28))
+    assert feb.first_order_day == feb.last_order_day == datetime.date(2026, 2, 3)
+    assert mar.first_order_day is None and mar.last_order_day is None
+    d = Decimal
+    # February: 190 fell due unpaid; 150 of it came 5 days late.
+    assert (feb.overdue_added, feb.overdue_paid, feb.allocated_amount,
+            feb.late_amount_days, feb.days_late) == (d("190.00"), d("150.00"), d("150.00"),
+                                                    d("750.00"), d("5.0"))
+    # March: 60 of the 100 due on 20 March was paid early, so 40 fell due unpaid.
+    assert (mar.overdue_added, mar.overdue_paid, mar.allocated_amount, mar.days_late) == (
+        d("40.00"), d("0.00"), d("60.00"), d("0.0"))
+    # The overdue balance at the end of March: 190 - 150 + 40.
+    assert sum(f.overdue_added - f.overdue_paid for f in facts.values()) == d("80.00")
 
 
 @pytest.mark.django_db
