@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from qudao.core.fields import MoneyField
 
 
+OVERDUE_DAYS = 30
+
+
 class DealerMonth(models.Model):
     """One dealer's month, summed from its orders, invoices, payments and targets.
 
@@ -32,6 +35,10 @@ class DealerMonth(models.Model):
     # by late payments received in it; its running sum is the balance at each month end.
     overdue_added = MoneyField(_("fell due unpaid"))
     overdue_paid = MoneyField(_("paid late"))
+    # The same for what is more than OVERDUE_DAYS past due: it fell due OVERDUE_DAYS
+    # before the month it is counted in.
+    overdue30_added = MoneyField(_("passed 30 days overdue"))
+    overdue30_paid = MoneyField(_("paid over 30 days late"))
     allocated_amount = MoneyField(_("collected against invoices"))
     late_amount_days = models.DecimalField(_("amount × days paid late"), max_digits=20,
                                            decimal_places=2, default=0)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from qudao.agreements.models import AgreementTarget
 from qudao.agreements.targets import in_force
-from qudao.analytics.models import DealerMonth, FactsRun
+from qudao.analytics.models import OVERDUE_DAYS, DealerMonth, FactsRun
 from qudao.finance.choices import InvoiceKind
 from qudao.finance.models import Invoice, Payment, PaymentAllocation
 from qudao.orders.choices import SALES_STATUSES
@@ -24,7 +24,8 @@ from qudao.orders.models import Order, OrderLine
 
 MEASURES = ["order_amount", "list_amount", "order_quantity", "order_lines", "order_count",
             "invoiced_amount", "payment_amount", "target_amount", "first_order_day",
-            "last_order_day", "overdue_added", "overdue_paid", "allocated_amount",
+            "last_order_day", "overdue_added", "overdue_paid", "overdue30_added",
+            "overdue30_paid", "allocated_amount",
             "late_amount_days"]
 # How a measure's partial values from the sources combine (SUM unless named here).
 COMBINE = {"first_order_day": "MIN", "last_order_day": "MAX"}
@@ -63,7 +64,25 @@ class DaysBetween(models.Func):
                            arg_joiner=") - julianday(", **extra)
 
 
-def _row(queryset: models.QuerySet, dealer: str, day: str, **measures: Any) -> models.QuerySet:
+class AddDays(models.Func):
+    """The date `days` later."""
+
+    output_field = models.DateField()
+
+    def __init__(self, expression: Any, days: int, **extra: Any) -> None:
+        self.days = int(days)
+        super().__init__(expression, **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection,
+                           template=f"(%(expressions)s + {self.days})", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection,
+                           template=f"date(%(expressions)s, '+{self.days} days')", **extra)
+
+
+def _row(queryset: models.QuerySet, dealer: str, day: Any, **measures: Any) -> models.QuerySet:
     """`queryset` reduced by dealer and month to the measures (zero, or no day, where not
     given): each source is reduced to dealer-months before the union, so the union and
     its final sums handle thousands of rows instead of millions."""
@@ -108,6 +127,8 @@ def _sources(dealer_ids: list[int] | None) -> list[models.QuerySet]:
             dealer_id__in=dealer_ids)
         goals = goals.filter(agreement__dealer_id__in=dealer_ids)
     late = Q(payment__received_on__gt=F("invoice__due_on"))
+    aged_on = AddDays("invoice__due_on", OVERDUE_DAYS)
+    very_late = Q(payment__received_on__gt=aged_on)
     days_late = DaysBetween("payment__received_on", "invoice__due_on")
     return [
         _row(lines, "dealer_id", "ordered_on", **_line_sums(1)),
@@ -122,8 +143,14 @@ def _sources(dealer_ids: list[int] | None) -> list[models.QuerySet]:
         _row(falling_due, "dealer_id", "due_on", overdue_added=Sum("amount")),
         _row(allocations.exclude(late), "invoice__dealer_id", "invoice__due_on",
              overdue_added=-Sum("amount")),
+        _row(falling_due, "dealer_id", AddDays("due_on", OVERDUE_DAYS),
+             overdue30_added=Sum("amount")),
+        _row(allocations.exclude(very_late), "invoice__dealer_id", aged_on,
+             overdue30_added=-Sum("amount")),
         _row(allocations, "invoice__dealer_id", "payment__received_on",
              allocated_amount=Sum("amount"),
+             overdue30_paid=Sum(Case(When(very_late, then=F("amount")), default=Value(0),
+                                     output_field=MONEY)),
              overdue_paid=Sum(Case(When(late, then=F("amount")), default=Value(0),
                                    output_field=MONEY)),
              late_amount_days=Sum(Case(When(late, then=F("amount") * days_late),
@@ -201,6 +228,9 @@ def changed_dealer_months(since: datetime.datetime) -> set[tuple[int, datetime.d
         (Payment.objects.filter(updated_at__gte=since), "dealer_id", "received_on"),
         (PaymentAllocation.objects.filter(payment__updated_at__gte=since),
          "invoice__dealer_id", "invoice__due_on"),
+        (invoices, "dealer_id", AddDays("due_on", OVERDUE_DAYS)),
+        (PaymentAllocation.objects.filter(payment__updated_at__gte=since),
+         "invoice__dealer_id", AddDays("invoice__due_on", OVERDUE_DAYS)),
         (AgreementTarget.objects.filter(agreement__updated_at__gte=since),
          "agreement__dealer_id", "month"),
     ):

@@ -120,6 +120,11 @@ def test_facts_know_order_days_and_what_fell_due_unpaid(history):
         d("40.00"), d("0.00"), d("60.00"), d("0.0"))
     # The overdue balance at the end of March: 190 - 150 + 40.
     assert sum(f.overdue_added - f.overdue_paid for f in facts.values()) == d("80.00")
+    # More than 30 days past due: the 40 left of the 190 passed it on 7 March; the 40 of the
+    # March invoice passes it in April.
+    assert (feb.overdue30_added, mar.overdue30_added) == (d("0.00"), d("40.00"))
+    apr = DealerMonth.objects.get(dealer=a, month=datetime.date(2026, 4, 1))
+    assert (apr.overdue30_added, apr.overdue30_paid) == (d("40.00"), d("0.00"))
 
 
 @pytest.mark.django_db
