@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "qudao.stock",
     "qudao.imports",
     "qudao.analytics",
+    "qudao.alerts",
     "qudao.dashboard",
 ]
 

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from qudao.core.fields import MoneyField
 
-
 OVERDUE_DAYS = 30
 
 

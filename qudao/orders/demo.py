@@ -98,9 +98,10 @@ class DealerHistory:
             factor = plan.growth ** (index / 12)
             before = window.months_before_current(month)
             if plan.pattern == h.DECLINING and before <= h.DECLINE_MONTHS:
-                factor *= h.DECLINE_RATE ** (h.DECLINE_MONTHS + 1 - before)
+                factor *= h.DECLINE_STEP * h.DECLINE_RATE ** (h.DECLINE_MONTHS - before)
             amount = plan.base * season * factor * rng.uniform(0.95, 1.05) * share
-            count = int(plan.orders_per_month * season * share + rng.random())
+            # A trading dealer orders every month: a month without orders is news.
+            count = max(1, int(plan.orders_per_month * season * share + rng.random()))
             if plan.pattern == h.ONE_ORDER:
                 months.append((month, 1, amount / max(1, plan.orders_per_month)))
                 break
@@ -126,9 +127,14 @@ class DealerHistory:
             per_line = amount / max(1, sum(sizes))
             for day, size in zip(days, sizes, strict=True):
                 self.order(month.replace(day=day), size, per_line)
+            # Now and then an order more that is cancelled or rejected: the dealer orders
+            # what it needs all the same, so these do not lessen the month's sales.
+            if self.rng.random() < 0.025 * count:
+                self.order(month.replace(day=self.rng.randint(1, last_day)), sizes[0],
+                           per_line, void=True)
         self.money()
 
-    def order(self, day: date, size: int, per_line: float) -> None:
+    def order(self, day: date, size: int, per_line: float, *, void: bool = False) -> None:
         plan, rng, ids = self.plan, self.rng, self.ids
         version = plan.version_on(day)
         if version is None or size == 0:
@@ -166,14 +172,16 @@ class DealerHistory:
         if self.territory_column:
             row.append(plan.territory_id)
         self.orders.append(row)
-        self.ship(row, lines, version)
+        self.ship(row, lines, version, void=void)
         self.lines.extend(tuple(line) for line in lines)
 
-    def ship(self, order: list, lines: list[list], version: h.VersionPlan) -> None:
-        """Decide the order's fate from its age and write its shipments and invoices."""
+    def ship(self, order: list, lines: list[list], version: h.VersionPlan, *,
+             void: bool) -> None:
+        """Decide the order's fate from its age and write its shipments and invoices; a
+        `void` order is cancelled or rejected."""
         rng, today = self.rng, self.today
         day = order[6]
-        roll = rng.random()
+        roll = rng.random() * 0.025 if void else 1.0
         if roll < 0.015:
             order[4] = OrderStatus.CANCELLED
             order[10] = rng.choice(CANCEL_REASONS)

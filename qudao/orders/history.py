@@ -43,7 +43,9 @@ DECLINING, PRICE_DROP, LATE_PAYER, STOPPED, ONE_ORDER, STEADY = (
 PATTERNS: dict[str, float] = {DECLINING: 0.08, PRICE_DROP: 0.06, LATE_PAYER: 0.08,
                               STOPPED: 0.05, ONE_ORDER: 0.03}
 TAG_PREFIX = "demo:"
-DECLINE_MONTHS, DECLINE_RATE = 9, 0.95
+# A declining dealer's orders fall by a third in the month DECLINE_MONTHS before the
+# current one (the month the decline shows) and by 5% more every month after.
+DECLINE_MONTHS, DECLINE_STEP, DECLINE_RATE = 6, 0.65, 0.95
 
 
 def pattern_tag(pattern: str) -> str:

@@ -1,0 +1,226 @@
+"""The built-in signals: array work over the dealer-month panel.
+
+The panel (see `panel.py`) holds one row per dealer and month, sorted by dealer and month
+with no gaps, so "last month" is a shift by one row within the dealer and "the same month
+last year" a shift by twelve. Each detector adds, for every dealer-month:
+
+- `eligible`: the base is large enough to judge (no alarm on tiny numbers);
+- `value`, `baseline`: what is judged and what it is judged against;
+- for a *change* signal, `change` = value / baseline - 1, which the engine compares with
+  the rule's threshold vertically (the dealer's own change) and horizontally (the change
+  against the median change of its peers that month), as the rule's comparison says;
+- for a *condition* signal, `hit` directly.
+
+`strength` is how far past the threshold the finding is (1 = just at it); the engine makes
+an alert critical at twice the threshold.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+D = "dealer"
+EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class Detector:
+    signal: str
+    label: Promise
+    description: Promise
+    kind: str  # "change" or "condition"
+    unit: str  # money, quantity, ratio, days: how value and baseline read
+    defaults: dict[str, Any]
+    compute: Callable[[pl.DataFrame, dict[str, Any]], pl.DataFrame]
+    subject: str = "dealer"  # or "rep", "territory"
+    direction: int = -1  # -1: a fall is bad, +1: a rise is bad
+    series: str = "amount"  # the panel column the alert's chart draws
+    comparisons: tuple[str, ...] = ("vertical", "horizontal", "both")
+    param_help: dict[str, Promise] = field(default_factory=dict)
+
+
+def _over(expr: pl.Expr) -> pl.Expr:
+    return expr.over(D)
+
+
+def _baseline(column: str, basis: str, window: int) -> pl.Expr:
+    if basis == "mom":
+        return _over(pl.col(column).shift(1))
+    if basis == "yoy":
+        return _over(pl.col(column).shift(12))
+    return _over(pl.col(column).rolling_mean(window, min_samples=window).shift(1))
+
+
+def order_drop(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
+    """Orders (amount or quantity) this month against last month, the same month last
+    year, or the trailing average of the months before."""
+    column = "quantity" if p.get("measure") == "quantity" else "amount"
+    baseline = _baseline(column, p.get("basis", "trailing"), int(p.get("window", 3)))
+    return panel.with_columns(value=pl.col(column), baseline=baseline).with_columns(
+        eligible=pl.col("baseline") >= float(p.get("min_base", 0)),
+        change=pl.col("value") / pl.col("baseline") - 1,
+    )
+
+
+def price_drop(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
+    """The price index (paid against list price, whatever the product mix) against the
+    trailing months' index: a sudden cut, possibly dumping."""
+    window = int(p.get("window", 3))
+    paid = _over(pl.col("amount").rolling_sum(window, min_samples=window).shift(1))
+    listed = _over(pl.col("list_amount").rolling_sum(window, min_samples=window).shift(1))
+    return panel.with_columns(
+        value=pl.when(pl.col("list_amount") > 0)
+        .then(pl.col("amount") / pl.col("list_amount")),
+        baseline=pl.when(listed > 0).then(paid / listed),
+    ).with_columns(
+        eligible=(pl.col("amount") >= float(p.get("min_base", 0)))
+        & pl.col("baseline").is_not_null() & pl.col("value").is_not_null(),
+        change=pl.col("value") / pl.col("baseline") - 1,
+    )
+
+
+def stopped_ordering(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
+    """No order for longer than the dealer's usual interval allows, or a dealer who orders
+    every month ordered nothing this month."""
+    regular = int(p.get("regular_months", 3))
+    usual = 365.0 / _over(pl.col("orders").rolling_sum(12, min_samples=1).shift(1))
+    ordered_every_month = _over(
+        (pl.col("orders") > 0).cast(pl.Int32).rolling_sum(regular, min_samples=regular)
+        .shift(1)) == regular
+    silent_days = (pl.col("month_end") - pl.col("last_order_so_far")).dt.total_days()
+    limit = pl.max_horizontal(pl.lit(float(p.get("min_days", 45))),
+                              usual * float(p.get("factor", 2.0)))
+    return panel.with_columns(value=silent_days.cast(pl.Float64), baseline=usual).with_columns(
+        eligible=pl.col("last_order_so_far").is_not_null(),
+        hit=pl.col("last_order_so_far").is_not_null() & (
+            ((pl.col("orders") == 0) & ordered_every_month.fill_null(False))
+            | (pl.col("value") > limit.fill_null(float(p.get("min_days", 45))))),
+        strength=pl.col("value") / limit.fill_null(float(p.get("min_days", 45))),
+    )
+
+
+def first_order_only(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
+    """A dealer whose first order is `days` old and was never followed by a second."""
+    days = int(p.get("days", 60))
+    age = (pl.col("month_end") - pl.col("first_order_ever")).dt.total_days()
+    return panel.with_columns(value=age.cast(pl.Float64), baseline=pl.lit(float(days)),
+                              eligible=pl.col("first_order_ever").is_not_null()).with_columns(
+        hit=pl.col("eligible") & (pl.col("orders_so_far") == 1) & (pl.col("value") >= days),
+        strength=pl.lit(1.0),
+    )
+
+
+def first_order_share(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
+    """Per rep (or region): the share of its ordering dealers that ordered once and never
+    again, against the company's limit (default 4%)."""
+    group = "rep" if p.get("by", "rep") == "rep" else "region_id"
+    single = first_order_only(panel, p).select(D, "month", group, "hit", "first_order_ever")
+    shares = (single.filter(pl.col("first_order_ever").is_not_null() & pl.col(group).is_not_null())
+              .group_by(group, "month")
+              .agg(value=pl.col("hit").cast(pl.Float64).mean(), dealers=pl.len(),
+                   single=pl.col("hit").sum())
+              .rename({group: "subject"}))
+    limit = float(p.get("limit", 0.04))
+    return shares.with_columns(
+        baseline=pl.lit(limit),
+        eligible=pl.col("dealers") >= int(p.get("min_dealers", 10)),
+    ).with_columns(hit=pl.col("eligible") & (pl.col("value") > limit),
+                   strength=pl.col("value") / limit)
+
+
+def overdue_aged(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
+    """Credit deterioration: money more than 30 days past due at the month end, against
+    what was owed so at the end of the month before."""
+    return panel.with_columns(value=pl.col("overdue30"),
+                              baseline=_over(pl.col("overdue30").shift(1)).fill_null(0.0)
+                              ).with_columns(
+        eligible=pl.col("value") >= float(p.get("min_base", 0)),
+        hit=(pl.col("value") >= float(p.get("min_base", 0)))
+        & (pl.col("value") > pl.col("baseline") * (1 + float(p.get("rise", 0.5))) + EPSILON),
+        strength=pl.lit(1.0),
+    )
+
+
+def payment_delay(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
+    """Paying later and later: days late of the last `window` months' collections against
+    the year before them."""
+    window = int(p.get("window", 3))
+    recent_amount = _over(pl.col("allocated").rolling_sum(window, min_samples=1))
+    recent_days = _over(pl.col("late_amount_days").rolling_sum(window, min_samples=1))
+    year_amount = _over(pl.col("allocated").rolling_sum(12, min_samples=1).shift(window))
+    year_days = _over(pl.col("late_amount_days").rolling_sum(12, min_samples=1).shift(window))
+    return panel.with_columns(
+        value=pl.when(recent_amount > EPSILON).then(recent_days / recent_amount),
+        baseline=pl.when(year_amount > EPSILON).then(year_days / year_amount).otherwise(0.0),
+    ).with_columns(
+        eligible=pl.col("value").is_not_null() & (recent_amount >= float(p.get("min_base", 0))),
+    ).with_columns(
+        hit=pl.col("eligible") & (pl.col("value") >= float(p.get("min_days", 20)))
+        & (pl.col("value") - pl.col("baseline") >= float(p.get("more_days", 15))),
+        strength=pl.col("value") / float(p.get("min_days", 20)),
+    )
+
+
+def target_lag(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
+    """Year-to-date orders against the year-to-date target."""
+    year = pl.col("month").dt.year()
+    ytd_amount = pl.col("amount").cum_sum().over(D, year)
+    ytd_target = pl.col("target").cum_sum().over(D, year)
+    return panel.with_columns(value=ytd_amount, baseline=ytd_target).with_columns(
+        eligible=pl.col("baseline") >= float(p.get("min_base", 0)),
+        change=pl.col("value") / pl.col("baseline") - 1,
+    )
+
+
+PERIOD_PARAMS = {
+    "threshold": _("threshold (0.3 = 30%)"),
+    "min_base": _("minimum base (no alarm below it)"),
+    "window": _("months in the comparison window"),
+}
+
+DETECTORS: dict[str, Detector] = {d.signal: d for d in [
+    Detector("order_drop", _("Orders drop"),
+             _("Order amount or quantity falls against last month, the same month last year "
+               "or the trailing average."),
+             "change", "money", {"measure": "amount", "basis": "trailing", "window": 3,
+                                 "threshold": 0.3, "min_base": 10000},
+             order_drop),
+    Detector("price_drop", _("Unit price drops"),
+             _("The price paid against list price falls: a sudden price cut, possibly "
+               "dumping."),
+             "change", "ratio", {"window": 3, "threshold": 0.08, "min_base": 5000},
+             price_drop, series="price_index"),
+    Detector("stopped_ordering", _("Stopped ordering"),
+             _("No order for longer than the dealer's usual interval allows."),
+             "condition", "days", {"min_days": 45, "factor": 2.0, "regular_months": 3},
+             stopped_ordering, comparisons=("vertical",)),
+    Detector("first_order_only", _("First order only"),
+             _("A first order and no second one after the given days."),
+             "condition", "days", {"days": 60}, first_order_only, comparisons=("vertical",)),
+    Detector("first_order_share", _("Too many one-order dealers"),
+             _("Share of a rep's (or a region's) dealers who ordered once only, against the "
+               "company limit."),
+             "condition", "ratio", {"by": "rep", "days": 60, "limit": 0.04, "min_dealers": 10},
+             first_order_share, subject="rep", comparisons=("horizontal",)),
+    Detector("overdue_aged", _("Overdue beyond 30 days"),
+             _("Money more than 30 days past due at the month end, rising."),
+             "condition", "money", {"min_base": 1000, "rise": 0.5}, overdue_aged,
+             direction=1, series="overdue30", comparisons=("vertical",)),
+    Detector("payment_delay", _("Paying later and later"),
+             _("Days late of recent collections against the year before."),
+             "condition", "days", {"window": 3, "min_days": 20, "more_days": 15,
+                                   "min_base": 1000},
+             payment_delay, direction=1, series="days_late", comparisons=("vertical",)),
+    Detector("target_lag", _("Behind target pace"),
+             _("Year-to-date orders behind the year-to-date target."),
+             "change", "money", {"threshold": 0.3, "min_base": 10000}, target_lag,
+             comparisons=("vertical", "horizontal", "both")),
+]}
+
+
+def detector(signal: str) -> Detector:
+    return DETECTORS[signal]

@@ -1,0 +1,140 @@
+"""Rules over the panel: which dealer-months (or rep- and region-months) each rule finds.
+
+Pure array work, no writes: `evaluate` turns one rule and the panel into its findings,
+`findings` does it for every rule. The scan service (services.py) writes them as alerts;
+the rule preview shows them without writing.
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from qudao.alerts.choices import Comparison, Severity
+from qudao.alerts.detectors import DETECTORS, EPSILON, Detector
+from qudao.alerts.models import Rule
+
+MIN_PEERS = 5
+CRITICAL_STRENGTH = 2.0
+
+
+@dataclass
+class RuleScope:
+    """Which dealers a rule applies to (empty = all)."""
+
+    paths: list[str]
+    levels: list[str]
+    grades: list[str]
+
+    @classmethod
+    def of(cls, rule: Rule) -> "RuleScope":
+        return cls(paths=[t.path for t in rule.territories.all()],
+                   levels=list(rule.channel_levels or []), grades=list(rule.grades or []))
+
+    def apply(self, panel: pl.DataFrame) -> pl.DataFrame:
+        condition = pl.lit(True)
+        if self.paths:
+            condition &= pl.any_horizontal([pl.col("path").str.starts_with(p)
+                                            for p in self.paths])
+        if self.levels:
+            condition &= pl.col("level").is_in(self.levels)
+        if self.grades:
+            condition &= pl.col("grade").is_in(self.grades)
+        return panel.filter(condition)
+
+
+def subject_kind(rule: Rule) -> str:
+    det = DETECTORS[rule.signal]
+    if det.subject == "dealer":
+        return "dealer"
+    return "rep" if rule.params.get("by", "rep") == "rep" else "territory"
+
+
+def params_of(rule: Rule) -> dict[str, Any]:
+    return {**DETECTORS[rule.signal].defaults, **(rule.params or {})}
+
+
+def peer_medians(found: pl.DataFrame) -> pl.DataFrame:
+    """Median change per month and peer group (province and channel level); a group with
+    fewer than MIN_PEERS judged dealers uses the median of its channel level."""
+    judged = found.filter(pl.col("eligible") & pl.col("change").is_not_null()
+                          & pl.col("change").is_finite())
+    groups = judged.group_by("month", "group", "level").agg(
+        group_median=pl.col("change").median(), peers=pl.len())
+    levels = judged.group_by("month", "level").agg(level_median=pl.col("change").median())
+    return (groups.join(levels, on=["month", "level"], how="left")
+            .with_columns(peer_median=pl.when(pl.col("peers") >= MIN_PEERS)
+                          .then(pl.col("group_median")).otherwise(pl.col("level_median")))
+            .select("month", "group", "peer_median"))
+
+
+def stats_frame(stats: dict[str, dict[str, float]]) -> pl.DataFrame:
+    rows = [(datetime.date.fromisoformat(month), group, median)
+            for month, groups in stats.items() for group, median in groups.items()]
+    return pl.DataFrame(rows, orient="row", schema={"month": pl.Date, "group": pl.Utf8,
+                                                    "peer_median": pl.Float64})
+
+
+def _judge_change(found: pl.DataFrame, det: Detector, rule: Rule, p: dict[str, Any],
+                  medians: pl.DataFrame) -> pl.DataFrame:
+    """Vertical, horizontal or both, for a signal that is a change against a baseline."""
+    threshold = float(p.get("threshold", 0.3))
+    sign = -det.direction  # a drop is a negative change: judge -change for drop signals
+    found = found.join(medians, on=["month", "group"], how="left")
+    vertical = pl.col("change") * (-sign)
+    adjusted = (1 + pl.col("change")) / (1 + pl.col("peer_median").fill_null(0.0)) - 1
+    horizontal = adjusted * (-sign)
+    deviation = {Comparison.VERTICAL: vertical, Comparison.HORIZONTAL: horizontal,
+                 Comparison.BOTH: pl.min_horizontal(vertical, horizontal)}[rule.comparison]
+    return found.with_columns(
+        adjusted=adjusted,
+        hit=pl.col("eligible") & pl.col("change").is_finite()
+        & (deviation >= threshold - EPSILON),
+        strength=deviation / threshold,
+    )
+
+
+def evaluate(rule: Rule, panel: pl.DataFrame, periods: tuple[datetime.date, datetime.date],
+             *, scope: RuleScope | None = None, stats: dict | None = None
+             ) -> tuple[pl.DataFrame, dict[str, dict[str, float]]]:
+    """The rule's findings in the periods (first, last): one row per subject and month
+    where the condition starts (it did not hold the month before), with the numbers that
+    explain it; and the peer medians used, by month and group (for change signals).
+
+    `stats`, when given, are peer medians from an earlier full scan: an incremental scan of
+    a few dealers compares them with all their peers, not with each other.
+    """
+    det = DETECTORS[rule.signal]
+    p = params_of(rule)
+    scoped = (scope or RuleScope.of(rule)).apply(panel)
+    found = det.compute(scoped, p)
+    used: dict[str, dict[str, float]] = {}
+    if det.kind == "change":
+        medians = stats_frame(stats) if stats else peer_medians(found)
+        found = _judge_change(found, det, rule, p, medians)
+        for month, group, median in medians.filter(
+                pl.col("month") >= periods[0] - datetime.timedelta(days=31)).iter_rows():
+            if median is not None:
+                used.setdefault(month.isoformat(), {})[group] = median
+    else:
+        found = found.with_columns(adjusted=pl.lit(None, pl.Float64),
+                                   peer_median=pl.lit(None, pl.Float64))
+    subject = "subject" if "subject" in found.columns else "dealer"
+    found = found.sort(subject, "month").with_columns(
+        started=pl.col("hit").fill_null(False)
+        & ~pl.col("hit").shift(1).over(subject).fill_null(False))
+    hits = found.filter(pl.col("started") & (pl.col("month") >= periods[0])
+                        & (pl.col("month") <= periods[1]))
+    severity = pl.when(pl.col("strength") >= CRITICAL_STRENGTH).then(pl.lit(Severity.CRITICAL.value)
+                                                                     ).otherwise(pl.lit(rule.severity))
+    hits = hits.with_columns(severity=severity if rule.severity != Severity.INFO
+                             else pl.lit(rule.severity))
+    return hits.rename({subject: "subject"}) if subject != "subject" else hits, used
+
+
+def window_for(periods: tuple[datetime.date, datetime.date]) -> tuple[datetime.date, datetime.date]:
+    """The months the panel must hold to judge the periods: two years of history before."""
+    from qudao.alerts.panel import add_months
+
+    return add_months(periods[0], -25), periods[1]

@@ -1,0 +1,356 @@
+"""Writes of early warning: scans that raise alerts, the response workflow, escalation and
+the rules HQ edits."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from qudao.alerts.choices import OPEN_STATUSES, AlertStatus, ScanKind, Severity
+from qudao.alerts.detectors import DETECTORS
+from qudao.alerts.engine import evaluate, params_of, subject_kind, window_for
+from qudao.alerts.models import Alert, AlertAction, Notification, Rule, ScanRun
+from qudao.alerts.panel import add_months, build_panel
+from qudao.core import audit
+from qudao.core.exceptions import DomainError
+from qudao.dealers.models import Dealer
+from qudao.territories.models import AssignmentRole, Territory, TerritoryAssignment
+
+SERIES_MONTHS = 13
+
+
+def last_complete_month(today: datetime.date | None = None) -> datetime.date:
+    today = today or timezone.localdate()
+    return add_months(today.replace(day=1), -1)
+
+
+def _figure(value: Any, places: str = "0.0001") -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if number != number or number in (float("inf"), float("-inf")):
+        return None
+    return Decimal(repr(number)).quantize(Decimal(places))
+
+
+class _Managers:
+    """The nearest regional manager above a territory path."""
+
+    def __init__(self) -> None:
+        self.by_path: dict[str, int] = {}
+        for path, user in (TerritoryAssignment.objects.filter(role=AssignmentRole.MANAGER)
+                           .order_by("territory__path", "pk")
+                           .values_list("territory__path", "user_id")):
+            self.by_path.setdefault(path, user)
+        self.rep_paths: dict[int, str] = dict(
+            TerritoryAssignment.objects.filter(role=AssignmentRole.REP)
+            .order_by("-territory__path").values_list("user_id", "territory__path"))
+
+    def above(self, path: str | None) -> int | None:
+        path = path or ""
+        step = Territory.steplen
+        for n in range(len(path), 0, -step):
+            user = self.by_path.get(path[:n])
+            if user:
+                return user
+        return None
+
+
+def _series(panel: pl.DataFrame, subjects: list[int], column: str,
+            periods: tuple[datetime.date, datetime.date]) -> dict[int, dict[datetime.date, Any]]:
+    if column not in panel.columns or not subjects:
+        return {}
+    rows = panel.filter(pl.col("dealer").is_in(subjects)).select("dealer", "month", column)
+    out: dict[int, dict[datetime.date, Any]] = {}
+    for dealer, month, value in rows.iter_rows():
+        out.setdefault(dealer, {})[month] = value
+    return out
+
+
+def _alert_rows(rule: Rule, hits: pl.DataFrame, panel: pl.DataFrame, scan: ScanRun,
+                managers: _Managers, dealers: dict[int, tuple]) -> list[Alert]:
+    det = DETECTORS[rule.signal]
+    kind = subject_kind(rule)
+    p = params_of(rule)
+    subjects = hits.get_column("subject").to_list()
+    series = _series(panel, subjects, det.series, (scan.first_period, scan.last_period)) \
+        if kind == "dealer" else {}
+    alerts = []
+    for row in hits.iter_rows(named=True):
+        subject, month = row["subject"], row["month"]
+        history = series.get(subject, {})
+        months = [add_months(month, -n) for n in range(SERIES_MONTHS - 1, -1, -1)]
+        details: dict[str, Any] = {
+            "unit": det.unit, "params": p, "adjusted": _figure(row.get("adjusted")),
+            "strength": _figure(row.get("strength"), "0.01"),
+            "series": {"months": [m.isoformat()[:7] for m in months],
+                       "values": [_figure(history.get(m), "0.01") for m in months]},
+        }
+        for extra in ("dealers", "single"):
+            if extra in row:
+                details[extra] = row[extra]
+        details = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in details.items()}
+        details["series"]["values"] = [None if v is None else str(v)
+                                       for v in details["series"]["values"]]
+        alert = Alert(rule=rule, period=month, severity=row["severity"], scan=scan,
+                      value=_figure(row["value"]), baseline=_figure(row["baseline"]),
+                      change=_figure(row.get("change")),
+                      peer_median=_figure(row.get("peer_median")), details=details)
+        if kind == "dealer":
+            territory_id, path, rep = dealers.get(subject, (None, "", None))
+            alert.subject_key = f"dealer:{subject}"
+            alert.dealer_id, alert.territory_id = subject, territory_id
+            alert.assigned_to_id, alert.manager_id = rep, managers.above(path)
+        elif kind == "rep":
+            alert.subject_key = f"rep:{subject}"
+            alert.rep_id = alert.assigned_to_id = subject
+            alert.manager_id = managers.above(managers.rep_paths.get(subject))
+        else:
+            path = Territory.objects.filter(pk=subject).values_list("path", flat=True).first()
+            alert.subject_key = f"territory:{subject}"
+            alert.territory_id = subject
+            alert.assigned_to_id = alert.manager_id = managers.above(path)
+        alerts.append(alert)
+    return alerts
+
+
+def _notify(scan: ScanRun) -> None:
+    """Inbox entries for the alerts this scan raised: the assignee always, the manager too
+    when the alert is critical."""
+    rows = []
+    for pk, assignee, manager, severity in Alert.objects.filter(scan=scan).values_list(
+            "pk", "assigned_to_id", "manager_id", "severity"):
+        for user in {assignee, manager if severity == Severity.CRITICAL else None} - {None}:
+            rows.append(Notification(user_id=user, alert_id=pk,
+                                     reason=Notification.Reason.ASSIGNED))
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+
+
+def scan(*, periods: tuple[datetime.date, datetime.date] | None = None,
+         dealer_ids: list[int] | None = None, kind: str = ScanKind.FULL,
+         rules: list[Rule] | None = None) -> ScanRun:
+    """Run the switched-on rules over the periods (default: the last complete month) and
+    raise what they find as alerts; an alert already raised for the same rule, subject and
+    month is left as it is. With `dealer_ids`, only those dealers are judged, against the
+    peer medians of the last full scan."""
+    last = last_complete_month()
+    periods = periods or (last, last)
+    run = ScanRun.objects.create(kind=kind, started_at=timezone.now(),
+                                 first_period=periods[0], last_period=periods[1])
+    rules = rules if rules is not None else list(
+        Rule.objects.filter(enabled=True).prefetch_related("territories"))
+    first, last_month = window_for(periods)
+    panel = build_panel(first, last_month, dealer_ids)
+    stats_source = None
+    if dealer_ids is not None:
+        stats_source = ScanRun.objects.filter(kind=ScanKind.FULL, finished_at__isnull=False,
+                                              first_period__lte=periods[0],
+                                              last_period__gte=periods[1]).first()
+    dealer_ids_seen = panel.get_column("dealer").unique().to_list()
+    dealers = {pk: (territory, path, rep) for pk, territory, path, rep in
+               Dealer.objects.filter(pk__in=dealer_ids_seen).values_list(
+                   "pk", "territory_id", "territory__path", "assigned_rep_id")}
+    managers = _Managers()
+    peer_stats: dict[str, Any] = {}
+    alerts: list[Alert] = []
+    for rule in rules:
+        if subject_kind(rule) != "dealer" and dealer_ids is not None:
+            continue  # shares per rep or region need every dealer: full scans only
+        stats = (stats_source.peer_stats.get(rule.code) if stats_source else None)
+        hits, used = evaluate(rule, panel, periods, stats=stats)
+        if used:
+            peer_stats[rule.code] = used
+        alerts.extend(_alert_rows(rule, hits, panel, run, managers, dealers))
+    with transaction.atomic():
+        Alert.objects.bulk_create(alerts, ignore_conflicts=True, batch_size=2000)
+        run.raised = Alert.objects.filter(scan=run).count()
+        run.dealers = len(dealer_ids_seen)
+        run.peer_stats = peer_stats
+        run.finished_at = timezone.now()
+        run.save()
+        _notify(run)
+    return run
+
+
+def scan_changed(*, since: datetime.datetime | None = None) -> ScanRun | None:
+    """Judge again only the dealers whose facts changed since the last scan (the facts
+    refresh records which); None when nothing changed."""
+    from qudao.analytics.services import changed_dealer_months
+
+    last = ScanRun.objects.filter(finished_at__isnull=False).first()
+    if last is None:
+        return scan()
+    keys = changed_dealer_months(since or last.started_at)
+    if not keys:
+        return None
+    return scan(dealer_ids=sorted({dealer for dealer, _m in keys}), kind=ScanKind.INCREMENTAL)
+
+
+# -- the response workflow -------------------------------------------------------------------
+
+class AlertClosed(DomainError):
+    pass
+
+
+def _transition(alert: Alert, *, to: str, actor: Any, reason: str = "") -> Alert:
+    if not alert.is_open:
+        raise AlertClosed(f"alert {alert.pk} is already {alert.get_status_display()}")
+    old = alert.status
+    alert.status = to
+    fields = ["status", "updated_at"]
+    now = timezone.now()
+    if to == AlertStatus.ACKNOWLEDGED and alert.acknowledged_at is None:
+        alert.acknowledged_at = now
+        fields.append("acknowledged_at")
+    if to in (AlertStatus.RESOLVED, AlertStatus.DISMISSED):
+        alert.closed_at, alert.closed_by, alert.close_reason = now, actor, reason
+        fields += ["closed_at", "closed_by", "close_reason"]
+    alert.save(update_fields=fields)
+    audit.record(actor=actor, target=alert, event=f"alert.{to}",
+                 data={"status": [old, to], **({"reason": reason} if reason else {})},
+                 subject=alert.dealer or alert)
+    return alert
+
+
+@transaction.atomic
+def alert_acknowledge(*, alert: Alert, actor: Any) -> Alert:
+    """The owner has seen the alert and is analysing it."""
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.status != AlertStatus.NEW:
+        raise AlertClosed(f"alert {alert.pk} is {alert.get_status_display()}, not new")
+    Notification.objects.filter(alert=alert, user=actor, read_at__isnull=True).update(
+        read_at=timezone.now())
+    return _transition(alert, to=AlertStatus.ACKNOWLEDGED, actor=actor)
+
+
+@transaction.atomic
+def alert_action_add(*, alert: Alert, actor: Any, kind: str, happened_on: datetime.date,
+                     notes: str) -> AlertAction:
+    """Record a call, visit or note against the alert; a new or acknowledged alert moves on
+    to "action taken"."""
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if not alert.is_open:
+        raise AlertClosed(f"alert {alert.pk} is already {alert.get_status_display()}")
+    if not notes.strip():
+        raise DomainError("notes: say what was found and agreed")
+    if happened_on > timezone.localdate():
+        raise DomainError("date: an action cannot be recorded before it happens")
+    action = AlertAction.objects.create(alert=alert, kind=kind, happened_on=happened_on,
+                                        notes=notes.strip(), by=actor)
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at = timezone.now()
+        alert.save(update_fields=["acknowledged_at", "updated_at"])
+    if alert.status != AlertStatus.ACTION_TAKEN:
+        _transition(alert, to=AlertStatus.ACTION_TAKEN, actor=actor)
+    return action
+
+
+@transaction.atomic
+def alert_resolve(*, alert: Alert, actor: Any, reason: str = "") -> Alert:
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    return _transition(alert, to=AlertStatus.RESOLVED, actor=actor, reason=reason.strip())
+
+
+@transaction.atomic
+def alert_dismiss(*, alert: Alert, actor: Any, reason: str) -> Alert:
+    """A false alarm: closed with the reason, which the rule's owners read to tune it."""
+    if not reason.strip():
+        raise DomainError("reason: say why this is a false alarm")
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    return _transition(alert, to=AlertStatus.DISMISSED, actor=actor, reason=reason.strip())
+
+
+def escalate_overdue(*, now: datetime.datetime | None = None) -> int:
+    """Alerts still new after their rule's escalation days go to the regional manager's
+    inbox; returns how many were escalated."""
+    now = now or timezone.now()
+    escalated = 0
+    for rule in Rule.objects.all():
+        due = now - datetime.timedelta(days=rule.escalate_after_days)
+        alerts = list(Alert.objects.filter(rule=rule, status=AlertStatus.NEW,
+                                           escalated_at__isnull=True, created_at__lte=due)
+                      .exclude(manager__isnull=True).values_list("pk", "manager_id"))
+        if not alerts:
+            continue
+        with transaction.atomic():
+            Alert.objects.filter(pk__in=[pk for pk, _m in alerts]).update(escalated_at=now)
+            Notification.objects.bulk_create(
+                [Notification(user_id=manager, alert_id=pk,
+                              reason=Notification.Reason.ESCALATED) for pk, manager in alerts],
+                ignore_conflicts=True)
+        escalated += len(alerts)
+    return escalated
+
+
+def notifications_read(*, user: Any, alert: Alert) -> int:
+    return Notification.objects.filter(user=user, alert=alert, read_at__isnull=True).update(
+        read_at=timezone.now())
+
+
+# -- rules ---------------------------------------------------------------------------------------
+
+@transaction.atomic
+def rule_update(*, rule: Rule, actor: Any, values: dict[str, Any],
+                territories: list[Territory] | None = None) -> Rule:
+    """Change a rule's parameters, severity, comparison or scope (audited)."""
+    det = DETECTORS[rule.signal]
+    params = values.get("params", rule.params)
+    unknown = set(params) - set(det.defaults)
+    if unknown:
+        raise DomainError(f"params: {', '.join(sorted(unknown))} not a parameter of "
+                          f"{rule.code}")
+    for key, value in params.items():
+        default = det.defaults[key]
+        if isinstance(default, (int, float)) and not isinstance(default, bool):
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                raise DomainError(f"params.{key}: {value!r} is not a number") from None
+            if number < 0:
+                raise DomainError(f"params.{key}: must not be negative")
+    if values.get("comparison", rule.comparison) not in det.comparisons:
+        raise DomainError(f"comparison: {rule.code} compares "
+                          f"{' or '.join(det.comparisons)} only")
+    changes = {}
+    for field in ("enabled", "severity", "comparison", "params", "channel_levels", "grades",
+                  "escalate_after_days", "name", "name_en"):
+        if field in values and values[field] != getattr(rule, field):
+            changes[field] = [getattr(rule, field), values[field]]
+            setattr(rule, field, values[field])
+    rule.updated_by = actor
+    rule.save()
+    if territories is not None:
+        before = sorted(rule.territories.values_list("code", flat=True))
+        rule.territories.set(territories)
+        after = sorted(t.code for t in territories)
+        if before != after:
+            changes["territories"] = [before, after]
+    if changes:
+        audit.record(actor=actor, target=rule, event="alert_rule.updated",
+                     data={k: [str(v[0]), str(v[1])] for k, v in changes.items()})
+    return rule
+
+
+def rule_preview(*, rule: Rule, months: int = 12,
+                 today: datetime.date | None = None) -> list[dict[str, Any]]:
+    """What the rule (as configured, switched on or not) would have raised in each of the
+    last `months` complete months: counts by month, nothing written."""
+    last = last_complete_month(today)
+    periods = (add_months(last, -(months - 1)), last)
+    first, last_month = window_for(periods)
+    panel = build_panel(first, last_month)
+    hits, _used = evaluate(rule, panel, periods)
+    counts = dict(hits.group_by("month").agg(n=pl.len()).iter_rows())
+    return [{"month": m, "count": counts.get(m, 0)}
+            for m in (add_months(periods[0], n) for n in range(months))]
+
+
+def open_alerts_q() -> Q:
+    return Q(status__in=OPEN_STATUSES)
