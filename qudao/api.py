@@ -95,6 +95,7 @@ def require(request: HttpRequest, perm: str) -> None:
 def _routers() -> None:
     from qudao.accounts.api import router as accounts_router
     from qudao.agreements.api import router as agreements_router
+    from qudao.alerts.api import router as alerts_router
     from qudao.catalog.api import router as catalog_router
     from qudao.dashboard.api import router as dashboard_router
     from qudao.dealers.api import router as dealers_router
@@ -114,6 +115,7 @@ def _routers() -> None:
     api.add_router("", finance_router)
     api.add_router("", stock_router)
     api.add_router("", imports_router)
+    api.add_router("", alerts_router)
 
 
 _routers()

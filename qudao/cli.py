@@ -4,6 +4,7 @@
   qudao serve                      serve pages and API on 127.0.0.1:$PORT (default 8000)
   qudao demo-data --scale small|large
   qudao bench NAME                 run bench/NAME.py and print its figure line
+  qudao scan-alerts [--from YYYY-MM --to YYYY-MM] [--dealer CODE] [--changed] [--escalate]
   qudao <any manage.py command>
 """
 

@@ -35,6 +35,17 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "dev-only-insecure-key-qudao"  # noqa: S105 - development default only
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+# Links in e-mails and webhooks (alerts) point here.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Alert e-mails: printed to the console unless an SMTP backend is configured.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND",
+                               "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "false").lower() == "true"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qudao@localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -166,6 +177,20 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-facts": {"task": "analytics.refresh_facts", "schedule": crontab(minute="*/10")},
     "expire-agreements": {"task": "agreements.expire", "schedule": crontab(hour=0, minute=10),
                           "options": {"expires": 3600}},
+    # The changed dealers every quarter hour, 7 minutes past: the task refreshes the facts
+    # itself, and off the tenth minutes two refreshes never rewrite the same months at once.
+    "scan-alerts-changed": {"task": "alerts.scan_changed",
+                            "schedule": crontab(minute="7,22,37,52"),
+                            "options": {"expires": 600}},
+    "scan-alerts": {"task": "alerts.scan", "schedule": crontab(hour=1, minute=30),
+                    "options": {"expires": 3600}},
+    "escalate-alerts": {"task": "alerts.escalate", "schedule": crontab(minute=0),
+                        "options": {"expires": 1800}},
+    # Webhook retries come due minutes apart; the morning digest before the working day.
+    "deliver-alerts": {"task": "alerts.deliver", "schedule": crontab(minute="*"),
+                       "options": {"expires": 55}},
+    "digest-alerts": {"task": "alerts.digest", "schedule": crontab(hour=7, minute=30),
+                      "options": {"expires": 3600}},
 }
 
 PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "25"))

@@ -15,6 +15,7 @@ urlpatterns = [
     path("orders/", include("qudao.orders.urls")),
     path("finance/", include("qudao.finance.urls")),
     path("stock/", include("qudao.stock.urls")),
+    path("alerts/", include("qudao.alerts.urls")),
     path("imports/", include("qudao.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -22,6 +22,10 @@ _MONEY = {"orders.approve_credit", "finance.add_payment", "finance.change_deposi
           "finance.change_credit", "orders.decide_return", "finance.import_finance"}
 # The order desk: shipping and delivery, returns decided.
 _ORDER_DESK = {"orders.ship_order", "orders.decide_return", "orders.import_order"}
+# Early warning: who sees alerts (in scope), handles them, tunes the rules, exports them.
+_ALERTS_SEE = {"alerts.view_alert"}
+_ALERTS_HANDLE = {"alerts.view_alert", "alerts.handle_alert"}
+_ALERTS_TUNE = {"alerts.change_rule", "alerts.export_alert"}
 _DEALER_EDIT = {
     "dealers.add_dealer", "dealers.change_dealer", "dealers.add_contact",
     "dealers.change_contact", "dealers.delete_contact",
@@ -34,22 +38,25 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "catalog.export_product", "catalog.change_price",
         "territories.add_territory", "territories.change_territory",
         "territories.assign_territory", "accounts.view_user",
-    } | _FIELD_TRADE | _AGREEMENT_DECIDE | _TRADE_EXPORT | _MONEY | _ORDER_DESK,
+    } | _FIELD_TRADE | _AGREEMENT_DECIDE | _TRADE_EXPORT | _MONEY | _ORDER_DESK
+    | _ALERTS_HANDLE | _ALERTS_TUNE,
     Role.SALES_DIRECTOR: _STAFF_READ | _DEALER_EDIT | _FIELD_TRADE | _AGREEMENT_DECIDE
-    | _TRADE_EXPORT | {
+    | _TRADE_EXPORT | _ALERTS_HANDLE | _ALERTS_TUNE | {
         "dealers.change_status", "dealers.import_dealer", "dealers.export_dealer",
         "catalog.export_product", "catalog.change_price", "territories.assign_territory",
         "accounts.view_user",
     },
-    Role.REGIONAL_MANAGER: _STAFF_READ | _DEALER_EDIT | _FIELD_TRADE | _TRADE_EXPORT | {
+    Role.REGIONAL_MANAGER: _STAFF_READ | _DEALER_EDIT | _FIELD_TRADE | _TRADE_EXPORT
+    | _ALERTS_HANDLE | {"alerts.export_alert"} | {
         "agreements.approve_agreement",
         "dealers.change_status", "dealers.import_dealer", "dealers.export_dealer",
         "catalog.export_product", "accounts.view_user",
     },
-    Role.SALES_REP: _STAFF_READ | _DEALER_EDIT | _FIELD_TRADE | {"dealers.export_dealer"},
-    Role.FINANCE: _STAFF_READ | _TRADE_EXPORT | _MONEY | {
-        "dealers.export_dealer", "catalog.export_product"},
-    Role.CUSTOMER_SERVICE: _STAFF_READ | _ORDER_DESK | {
+    Role.SALES_REP: _STAFF_READ | _DEALER_EDIT | _FIELD_TRADE | _ALERTS_HANDLE
+    | {"dealers.export_dealer"},
+    Role.FINANCE: _STAFF_READ | _TRADE_EXPORT | _MONEY | _ALERTS_SEE | {
+        "dealers.export_dealer", "catalog.export_product", "alerts.export_alert"},
+    Role.CUSTOMER_SERVICE: _STAFF_READ | _ORDER_DESK | _ALERTS_SEE | {
         "dealers.export_dealer", "orders.add_order", "orders.add_return",
         "orders.export_order"},
     Role.DEALER_ADMIN: {

@@ -47,19 +47,25 @@ def _over(expr: pl.Expr) -> pl.Expr:
     return expr.over(D)
 
 
-def _baseline(column: str, basis: str, window: int) -> pl.Expr:
+def _baseline(history: pl.Expr, basis: str, window: int) -> pl.Expr:
     if basis == "mom":
-        return _over(pl.col(column).shift(1))
+        return _over(history.shift(1))
     if basis == "yoy":
-        return _over(pl.col(column).shift(12))
-    return _over(pl.col(column).rolling_mean(window, min_samples=window).shift(1))
+        return _over(history.shift(12))
+    return _over(history.rolling_mean(window, min_samples=window).shift(1))
 
 
 def order_drop(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
     """Orders (amount or quantity) this month against last month, the same month last
-    year, or the trailing average of the months before."""
+    year, or the trailing average of the months before.
+
+    Months before the dealer's first order are no history rather than months without
+    orders: a baseline that reaches into them is not judged (a zero there would understate
+    a new dealer's trailing average and hide its first drop, and skew its peers' median).
+    """
     column = "quantity" if p.get("measure") == "quantity" else "amount"
-    baseline = _baseline(column, p.get("basis", "trailing"), int(p.get("window", 3)))
+    history = pl.when(pl.col("orders_so_far") > 0).then(pl.col(column))
+    baseline = _baseline(history, p.get("basis", "trailing"), int(p.get("window", 3)))
     return panel.with_columns(value=pl.col(column), baseline=baseline).with_columns(
         eligible=pl.col("baseline") >= float(p.get("min_base", 0)),
         change=pl.col("value") / pl.col("baseline") - 1,
@@ -85,9 +91,18 @@ def price_drop(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
 
 def stopped_ordering(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
     """No order for longer than the dealer's usual interval allows, or a dealer who orders
-    every month ordered nothing this month."""
+    every month ordered nothing this month.
+
+    The usual interval is 365 days over the orders of the twelve months up to the last
+    order, and it stays so while the dealer is silent: measured over the twelve months
+    before each silent month instead, it would lengthen as the old orders leave the year,
+    and the condition of a dealer ordering every other month would end and start again
+    (a second alert for the same silence). A rhythm needs two orders at least: a dealer
+    that ordered once is the first-order-only rule's.
+    """
     regular = int(p.get("regular_months", 3))
-    usual = 365.0 / _over(pl.col("orders").rolling_sum(12, min_samples=1).shift(1))
+    year_orders = pl.col("orders").rolling_sum(12, min_samples=1)
+    usual = 365.0 / _over(pl.when(pl.col("orders") > 0).then(year_orders).forward_fill())
     ordered_every_month = _over(
         (pl.col("orders") > 0).cast(pl.Int32).rolling_sum(regular, min_samples=regular)
         .shift(1)) == regular
@@ -95,8 +110,9 @@ def stopped_ordering(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
     limit = pl.max_horizontal(pl.lit(float(p.get("min_days", 45))),
                               usual * float(p.get("factor", 2.0)))
     return panel.with_columns(value=silent_days.cast(pl.Float64), baseline=usual).with_columns(
-        eligible=pl.col("last_order_so_far").is_not_null(),
-        hit=pl.col("last_order_so_far").is_not_null() & (
+        eligible=pl.col("last_order_so_far").is_not_null() & (pl.col("orders_so_far") >= 2),
+    ).with_columns(
+        hit=pl.col("eligible") & (
             ((pl.col("orders") == 0) & ordered_every_month.fill_null(False))
             | (pl.col("value") > limit.fill_null(float(p.get("min_days", 45))))),
         strength=pl.col("value") / limit.fill_null(float(p.get("min_days", 45))),
@@ -134,13 +150,20 @@ def first_order_share(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
 
 def overdue_aged(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
     """Credit deterioration: money more than 30 days past due at the month end, against
-    what was owed so at the end of the month before."""
+    what was owed so at the end of the month before.
+
+    It rises when it grows by more than `rise`, or when it reaches the minimum base from
+    below it: 900 owed (nothing to judge) becoming 1,100 is news, although not half more.
+    """
+    min_base = float(p.get("min_base", 0))
     return panel.with_columns(value=pl.col("overdue30"),
                               baseline=_over(pl.col("overdue30").shift(1)).fill_null(0.0)
                               ).with_columns(
-        eligible=pl.col("value") >= float(p.get("min_base", 0)),
-        hit=(pl.col("value") >= float(p.get("min_base", 0)))
-        & (pl.col("value") > pl.col("baseline") * (1 + float(p.get("rise", 0.5))) + EPSILON),
+        eligible=pl.col("value") >= min_base,
+        hit=(pl.col("value") >= min_base)
+        & ((pl.col("baseline") < min_base)
+           | (pl.col("value") > pl.col("baseline") * (1 + float(p.get("rise", 0.5)))
+              + EPSILON)),
         strength=pl.lit(1.0),
     )
 

@@ -29,10 +29,13 @@ class RuleScope:
 
     @classmethod
     def of(cls, rule: Rule) -> "RuleScope":
-        return cls(paths=[t.path for t in rule.territories.all()],
+        territories = rule.territories.all() if rule.pk is not None else []
+        return cls(paths=[t.path for t in territories],
                    levels=list(rule.channel_levels or []), grades=list(rule.grades or []))
 
     def apply(self, panel: pl.DataFrame) -> pl.DataFrame:
+        if not (self.paths or self.levels or self.grades):
+            return panel
         condition = pl.lit(True)
         if self.paths:
             condition &= pl.any_horizontal([pl.col("path").str.starts_with(p)
@@ -57,15 +60,21 @@ def params_of(rule: Rule) -> dict[str, Any]:
 
 def peer_medians(found: pl.DataFrame) -> pl.DataFrame:
     """Median change per month and peer group (province and channel level); a group with
-    fewer than MIN_PEERS judged dealers uses the median of its channel level."""
+    fewer than MIN_PEERS judged dealers uses the median of its channel level, and a level
+    with fewer than that has no peer median (its dealers are judged on their own change:
+    the median of a dealer and two others says little, and of a dealer alone it is the
+    dealer itself, which would hide every drop under "both")."""
     judged = found.filter(pl.col("eligible") & pl.col("change").is_not_null()
                           & pl.col("change").is_finite())
     groups = judged.group_by("month", "group", "level").agg(
         group_median=pl.col("change").median(), peers=pl.len())
-    levels = judged.group_by("month", "level").agg(level_median=pl.col("change").median())
+    levels = judged.group_by("month", "level").agg(level_median=pl.col("change").median(),
+                                                   level_peers=pl.len())
     return (groups.join(levels, on=["month", "level"], how="left")
             .with_columns(peer_median=pl.when(pl.col("peers") >= MIN_PEERS)
-                          .then(pl.col("group_median")).otherwise(pl.col("level_median")))
+                          .then(pl.col("group_median"))
+                          .when(pl.col("level_peers") >= MIN_PEERS)
+                          .then(pl.col("level_median")))
             .select("month", "group", "peer_median"))
 
 
@@ -102,16 +111,27 @@ def evaluate(rule: Rule, panel: pl.DataFrame, periods: tuple[datetime.date, date
     where the condition starts (it did not hold the month before), with the numbers that
     explain it; and the peer medians used, by month and group (for change signals).
 
-    `stats`, when given, are peer medians from an earlier full scan: an incremental scan of
-    a few dealers compares them with all their peers, not with each other.
+    The rule's scope (regions, channel levels, grades) decides which dealers are judged,
+    not who their peers are: a key-account rule limited to grade A compares each grade-A
+    dealer with every dealer of its province and channel level, so a season they all share
+    is no news (a handful of grade-A dealers alone are too few to tell a season from a
+    drop). A share per rep or region counts the scoped dealers only.
+
+    `stats`, when given (even empty), are peer medians from an earlier full scan: an
+    incremental scan of a few dealers compares them with all their peers, not with each
+    other; a group missing from them has no peer median, as in the full scan.
     """
     det = DETECTORS[rule.signal]
     p = params_of(rule)
-    scoped = (scope or RuleScope.of(rule)).apply(panel)
-    found = det.compute(scoped, p)
+    scope = scope or RuleScope.of(rule)
+    if det.subject == "dealer":
+        everyone = det.compute(panel, p)
+        found = scope.apply(everyone)
+    else:
+        everyone = found = det.compute(scope.apply(panel), p)
     used: dict[str, dict[str, float]] = {}
     if det.kind == "change":
-        medians = stats_frame(stats) if stats else peer_medians(found)
+        medians = stats_frame(stats) if stats is not None else peer_medians(everyone)
         found = _judge_change(found, det, rule, p, medians)
         for month, group, median in medians.filter(
                 pl.col("month") >= periods[0] - datetime.timedelta(days=31)).iter_rows():
@@ -126,8 +146,11 @@ def evaluate(rule: Rule, panel: pl.DataFrame, periods: tuple[datetime.date, date
         & ~pl.col("hit").shift(1).over(subject).fill_null(False))
     hits = found.filter(pl.col("started") & (pl.col("month") >= periods[0])
                         & (pl.col("month") <= periods[1]))
-    severity = pl.when(pl.col("strength") >= CRITICAL_STRENGTH).then(pl.lit(Severity.CRITICAL.value)
-                                                                     ).otherwise(pl.lit(rule.severity))
+    # Critical from twice the threshold on (less a float residue: 60% off against a 30%
+    # threshold is 2.0 in decimals and may be 1.9999999999999998 in floats); a notice
+    # stays a notice.
+    severity = (pl.when(pl.col("strength") >= CRITICAL_STRENGTH - EPSILON)
+                .then(pl.lit(Severity.CRITICAL.value)).otherwise(pl.lit(rule.severity)))
     hits = hits.with_columns(severity=severity if rule.severity != Severity.INFO
                              else pl.lit(rule.severity))
     return hits.rename({subject: "subject"}) if subject != "subject" else hits, used

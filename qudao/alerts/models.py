@@ -174,6 +174,7 @@ class Notification(models.Model):
     reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -186,3 +187,65 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.alert_id} {self.reason}"
+
+
+class WebhookEndpoint(TimeStampedModel):
+    """Where alerts are POSTed as JSON: a group-chat robot (WeCom, DingTalk, Feishu) or any
+    system that takes a generic JSON body."""
+
+    class Format(models.TextChoices):
+        GENERIC = "generic", _("Generic JSON")
+        WECOM = "wecom", _("WeCom robot")
+        DINGTALK = "dingtalk", _("DingTalk robot")
+        FEISHU = "feishu", _("Feishu robot")
+
+    name = models.CharField(_("name"), max_length=80)
+    url = models.URLField(_("URL"), max_length=500)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices,
+                              default=Format.GENERIC)
+    min_severity = models.CharField(_("from severity"), max_length=10, choices=Severity.choices,
+                                    default=Severity.WARNING)
+    territory = models.ForeignKey("territories.Territory", verbose_name=_("only this region"),
+                                  null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WebhookDelivery(models.Model):
+    """One alert to one endpoint: tried until it succeeds, waiting longer after each
+    failure, and given up after MAX_ATTEMPTS."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Given up")
+
+    MAX_ATTEMPTS = 6
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE,
+                                 related_name="deliveries")
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices,
+                              default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [models.UniqueConstraint(fields=["endpoint", "alert"],
+                                               name="deliver_alert_once_per_endpoint")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint_id} {self.alert_id} {self.status}"

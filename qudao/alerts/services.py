@@ -9,21 +9,62 @@ import polars as pl
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qudao.alerts.choices import OPEN_STATUSES, AlertStatus, ScanKind, Severity
 from qudao.alerts.detectors import DETECTORS
-from qudao.alerts.engine import evaluate, params_of, subject_kind, window_for
+from qudao.alerts.engine import RuleScope, evaluate, params_of, subject_kind, window_for
 from qudao.alerts.models import Alert, AlertAction, Notification, Rule, ScanRun
 from qudao.alerts.panel import add_months, build_panel
 from qudao.core import audit
-from qudao.core.exceptions import DomainError
+from qudao.core.exceptions import DomainError, InvalidTransition
 from qudao.dealers.models import Dealer
 from qudao.territories.models import AssignmentRole, Territory, TerritoryAssignment
 
 SERIES_MONTHS = 13
+# Text parameters and the values each may take (numbers only need to be non-negative).
+CHOICES = {"measure": ("amount", "quantity"), "basis": ("trailing", "mom", "yoy"),
+           "by": ("rep", "region")}
+WHOLE_NUMBERS = {"window", "regular_months", "days", "min_dealers"}
+
+
+class AlertClosed(DomainError):
+    """The alert is resolved or dismissed: nothing more is recorded on it."""
+
+    code = "alert_closed"
+
+
+class AlertInvalid(DomainError):
+    """What was asked of an alert breaks a rule of the workflow; `errors` maps each field
+    to why."""
+
+    code = "alert_invalid"
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()), errors=errors)
+        self.errors = errors
+
+
+class AlertNotNew(InvalidTransition):
+    """Only a new alert can be acknowledged (an alert acted on is past that step)."""
+
+    code = "alert_not_new"
+
+
+class RuleInvalid(DomainError):
+    """A rule's new settings are not valid for its signal; `errors` maps each field to
+    why."""
+
+    code = "rule_invalid"
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()), errors=errors)
+        self.errors = errors
 
 
 def last_complete_month(today: datetime.date | None = None) -> datetime.date:
+    """The month before today's (business date, Asia/Shanghai): the last one whose facts
+    will not grow any more, and so the one the daily scan judges."""
     today = today or timezone.localdate()
     return add_months(today.replace(day=1), -1)
 
@@ -63,8 +104,8 @@ class _Managers:
         return None
 
 
-def _series(panel: pl.DataFrame, subjects: list[int], column: str,
-            periods: tuple[datetime.date, datetime.date]) -> dict[int, dict[datetime.date, Any]]:
+def _series(panel: pl.DataFrame, subjects: list[int], column: str
+            ) -> dict[int, dict[datetime.date, Any]]:
     if column not in panel.columns or not subjects:
         return {}
     rows = panel.filter(pl.col("dealer").is_in(subjects)).select("dealer", "month", column)
@@ -80,25 +121,25 @@ def _alert_rows(rule: Rule, hits: pl.DataFrame, panel: pl.DataFrame, scan: ScanR
     kind = subject_kind(rule)
     p = params_of(rule)
     subjects = hits.get_column("subject").to_list()
-    series = _series(panel, subjects, det.series, (scan.first_period, scan.last_period)) \
-        if kind == "dealer" else {}
+    series = _series(panel, subjects, det.series) if kind == "dealer" else {}
+    paths = (dict(Territory.objects.filter(pk__in=subjects).values_list("pk", "path"))
+             if kind == "territory" and subjects else {})
     alerts = []
     for row in hits.iter_rows(named=True):
         subject, month = row["subject"], row["month"]
         history = series.get(subject, {})
         months = [add_months(month, -n) for n in range(SERIES_MONTHS - 1, -1, -1)]
+        values = [_figure(history.get(m), "0.01") for m in months]
         details: dict[str, Any] = {
             "unit": det.unit, "params": p, "adjusted": _figure(row.get("adjusted")),
             "strength": _figure(row.get("strength"), "0.01"),
             "series": {"months": [m.isoformat()[:7] for m in months],
-                       "values": [_figure(history.get(m), "0.01") for m in months]},
+                       "values": [None if v is None else str(v) for v in values]},
         }
         for extra in ("dealers", "single"):
             if extra in row:
                 details[extra] = row[extra]
         details = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in details.items()}
-        details["series"]["values"] = [None if v is None else str(v)
-                                       for v in details["series"]["values"]]
         alert = Alert(rule=rule, period=month, severity=row["severity"], scan=scan,
                       value=_figure(row["value"]), baseline=_figure(row["baseline"]),
                       change=_figure(row.get("change")),
@@ -113,10 +154,9 @@ def _alert_rows(rule: Rule, hits: pl.DataFrame, panel: pl.DataFrame, scan: ScanR
             alert.rep_id = alert.assigned_to_id = subject
             alert.manager_id = managers.above(managers.rep_paths.get(subject))
         else:
-            path = Territory.objects.filter(pk=subject).values_list("path", flat=True).first()
             alert.subject_key = f"territory:{subject}"
             alert.territory_id = subject
-            alert.assigned_to_id = alert.manager_id = managers.above(path)
+            alert.assigned_to_id = alert.manager_id = managers.above(paths.get(subject))
         alerts.append(alert)
     return alerts
 
@@ -133,26 +173,38 @@ def _notify(scan: ScanRun) -> None:
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
 
 
+def _full_scan_covering(periods: tuple[datetime.date, datetime.date]) -> ScanRun | None:
+    """The latest finished full scan over (at least) the periods: its peer medians are the
+    ones a scan of a few dealers compares them with."""
+    return ScanRun.objects.filter(kind=ScanKind.FULL, finished_at__isnull=False,
+                                  first_period__lte=periods[0],
+                                  last_period__gte=periods[1]).first()
+
+
 def scan(*, periods: tuple[datetime.date, datetime.date] | None = None,
          dealer_ids: list[int] | None = None, kind: str = ScanKind.FULL,
          rules: list[Rule] | None = None) -> ScanRun:
     """Run the switched-on rules over the periods (default: the last complete month) and
     raise what they find as alerts; an alert already raised for the same rule, subject and
-    month is left as it is. With `dealer_ids`, only those dealers are judged, against the
-    peer medians of the last full scan."""
+    month is left as it is, and only new ones reach an inbox.
+
+    With `dealer_ids`, only those dealers are judged, against the peer medians stored by
+    the last full scan over the periods (or, when there is none, against medians of every
+    dealer computed now), so they meet the same peers as in a full scan; the shares per rep
+    or region need every dealer and are left to full scans.
+    """
     last = last_complete_month()
     periods = periods or (last, last)
     run = ScanRun.objects.create(kind=kind, started_at=timezone.now(),
                                  first_period=periods[0], last_period=periods[1])
     rules = rules if rules is not None else list(
         Rule.objects.filter(enabled=True).prefetch_related("territories"))
+    if dealer_ids is not None:
+        rules = [rule for rule in rules if subject_kind(rule) == "dealer"]
     first, last_month = window_for(periods)
     panel = build_panel(first, last_month, dealer_ids)
-    stats_source = None
-    if dealer_ids is not None:
-        stats_source = ScanRun.objects.filter(kind=ScanKind.FULL, finished_at__isnull=False,
-                                              first_period__lte=periods[0],
-                                              last_period__gte=periods[1]).first()
+    source = _full_scan_covering(periods) if dealer_ids is not None else None
+    everyone = None  # the full panel, read only for peer medians when no scan has them
     dealer_ids_seen = panel.get_column("dealer").unique().to_list()
     dealers = {pk: (territory, path, rep) for pk, territory, path, rep in
                Dealer.objects.filter(pk__in=dealer_ids_seen).values_list(
@@ -161,9 +213,13 @@ def scan(*, periods: tuple[datetime.date, datetime.date] | None = None,
     peer_stats: dict[str, Any] = {}
     alerts: list[Alert] = []
     for rule in rules:
-        if subject_kind(rule) != "dealer" and dealer_ids is not None:
-            continue  # shares per rep or region need every dealer: full scans only
-        stats = (stats_source.peer_stats.get(rule.code) if stats_source else None)
+        stats = None
+        if dealer_ids is not None and DETECTORS[rule.signal].kind == "change":
+            stats = source.peer_stats.get(rule.code) if source is not None else None
+            if stats is None:  # no full scan yet, or the rule was off in it
+                if everyone is None:
+                    everyone = build_panel(first, last_month)
+                stats = evaluate(rule, everyone, periods)[1]
         hits, used = evaluate(rule, panel, periods, stats=stats)
         if used:
             peer_stats[rule.code] = used
@@ -180,28 +236,39 @@ def scan(*, periods: tuple[datetime.date, datetime.date] | None = None,
 
 
 def scan_changed(*, since: datetime.datetime | None = None) -> ScanRun | None:
-    """Judge again only the dealers whose facts changed since the last scan (the facts
-    refresh records which); None when nothing changed."""
+    """Judge again only the dealers whose facts changed since the last scan read them;
+    None when nothing changed. Run it right after the facts refresh.
+
+    Without a full scan of the last complete month yet (the first run of a new month, or
+    ever), this is that full scan: there are no peer medians to judge a few dealers by.
+    A dealer counts as changed when one of its transactions changed after the start of
+    the last facts run the previous scan could read (that run may or may not have seen it;
+    judging a dealer twice raises nothing twice). Changes dated after the last complete
+    month do not count: the month they belong to is not judged yet.
+    """
+    from qudao.analytics.models import FactsRun
     from qudao.analytics.services import changed_dealer_months
 
-    last = ScanRun.objects.filter(finished_at__isnull=False).first()
-    if last is None:
+    month = last_complete_month()
+    if _full_scan_covering((month, month)) is None:
         return scan()
-    keys = changed_dealer_months(since or last.started_at)
-    if not keys:
+    if since is None:
+        last = ScanRun.objects.filter(finished_at__isnull=False).first()
+        read = (FactsRun.objects.filter(finished_at__lte=last.started_at)
+                .order_by("-started_at").first())
+        since = read.started_at if read else last.started_at
+    dealers = sorted({dealer for dealer, day in changed_dealer_months(since) if day <= month})
+    if not dealers:
         return None
-    return scan(dealer_ids=sorted({dealer for dealer, _m in keys}), kind=ScanKind.INCREMENTAL)
+    return scan(dealer_ids=dealers, kind=ScanKind.INCREMENTAL)
 
 
 # -- the response workflow -------------------------------------------------------------------
 
-class AlertClosed(DomainError):
-    pass
-
-
 def _transition(alert: Alert, *, to: str, actor: Any, reason: str = "") -> Alert:
     if not alert.is_open:
-        raise AlertClosed(f"alert {alert.pk} is already {alert.get_status_display()}")
+        raise AlertClosed(_("This alert is already %(status)s: nothing more can be done on "
+                            "it.") % {"status": alert.get_status_display()})
     old = alert.status
     alert.status = to
     fields = ["status", "updated_at"]
@@ -219,14 +286,24 @@ def _transition(alert: Alert, *, to: str, actor: Any, reason: str = "") -> Alert
     return alert
 
 
-@transaction.atomic
-def alert_acknowledge(*, alert: Alert, actor: Any) -> Alert:
-    """The owner has seen the alert and is analysing it."""
-    alert = Alert.objects.select_for_update().get(pk=alert.pk)
-    if alert.status != AlertStatus.NEW:
-        raise AlertClosed(f"alert {alert.pk} is {alert.get_status_display()}, not new")
+def _mark_read(alert: Alert, actor: Any) -> None:
     Notification.objects.filter(alert=alert, user=actor, read_at__isnull=True).update(
         read_at=timezone.now())
+
+
+@transaction.atomic
+def alert_acknowledge(*, alert: Alert, actor: Any) -> Alert:
+    """The owner has seen the alert and is analysing it: new -> acknowledged, and the
+    actor's inbox entry for it is read.
+
+    Raises AlertClosed on a resolved or dismissed alert, AlertNotNew on one already
+    acknowledged or acted on.
+    """
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.is_open and alert.status != AlertStatus.NEW:
+        raise AlertNotNew(_("This alert is already %(status)s.")
+                          % {"status": alert.get_status_display()})
+    _mark_read(alert, actor)
     return _transition(alert, to=AlertStatus.ACKNOWLEDGED, actor=actor)
 
 
@@ -234,19 +311,32 @@ def alert_acknowledge(*, alert: Alert, actor: Any) -> Alert:
 def alert_action_add(*, alert: Alert, actor: Any, kind: str, happened_on: datetime.date,
                      notes: str) -> AlertAction:
     """Record a call, visit or note against the alert; a new or acknowledged alert moves on
-    to "action taken"."""
+    to "action taken".
+
+    Raises AlertClosed on a closed alert, AlertInvalid without notes, with an unknown kind
+    or with a date still to come (an action is recorded after it happened).
+    """
+    from qudao.alerts.choices import ActionKind
+
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if not alert.is_open:
-        raise AlertClosed(f"alert {alert.pk} is already {alert.get_status_display()}")
+        raise AlertClosed(_("This alert is already %(status)s: nothing more can be done on "
+                            "it.") % {"status": alert.get_status_display()})
+    errors = {}
+    if kind not in ActionKind.values:
+        errors["kind"] = _("Choose a call, a visit or a note.")
     if not notes.strip():
-        raise DomainError("notes: say what was found and agreed")
+        errors["notes"] = _("Say what was found and agreed.")
     if happened_on > timezone.localdate():
-        raise DomainError("date: an action cannot be recorded before it happens")
+        errors["happened_on"] = _("An action cannot be recorded before it happens.")
+    if errors:
+        raise AlertInvalid(errors)
     action = AlertAction.objects.create(alert=alert, kind=kind, happened_on=happened_on,
                                         notes=notes.strip(), by=actor)
     if alert.acknowledged_at is None:
         alert.acknowledged_at = timezone.now()
         alert.save(update_fields=["acknowledged_at", "updated_at"])
+    _mark_read(alert, actor)
     if alert.status != AlertStatus.ACTION_TAKEN:
         _transition(alert, to=AlertStatus.ACTION_TAKEN, actor=actor)
     return action
@@ -254,32 +344,41 @@ def alert_action_add(*, alert: Alert, actor: Any, kind: str, happened_on: dateti
 
 @transaction.atomic
 def alert_resolve(*, alert: Alert, actor: Any, reason: str = "") -> Alert:
+    """The cause is dealt with: the alert is closed (from any open status).
+
+    Raises AlertClosed when it is closed already.
+    """
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     return _transition(alert, to=AlertStatus.RESOLVED, actor=actor, reason=reason.strip())
 
 
 @transaction.atomic
 def alert_dismiss(*, alert: Alert, actor: Any, reason: str) -> Alert:
-    """A false alarm: closed with the reason, which the rule's owners read to tune it."""
+    """A false alarm: closed with the reason, which the rule's owners read to tune it.
+
+    Raises AlertInvalid without a reason, AlertClosed when it is closed already.
+    """
     if not reason.strip():
-        raise DomainError("reason: say why this is a false alarm")
+        raise AlertInvalid({"reason": _("Say why this is a false alarm.")})
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     return _transition(alert, to=AlertStatus.DISMISSED, actor=actor, reason=reason.strip())
 
 
 def escalate_overdue(*, now: datetime.datetime | None = None) -> int:
     """Alerts still new after their rule's escalation days go to the regional manager's
-    inbox; returns how many were escalated."""
+    inbox, once; returns how many were escalated."""
     now = now or timezone.now()
     escalated = 0
     for rule in Rule.objects.all():
         due = now - datetime.timedelta(days=rule.escalate_after_days)
-        alerts = list(Alert.objects.filter(rule=rule, status=AlertStatus.NEW,
-                                           escalated_at__isnull=True, created_at__lte=due)
-                      .exclude(manager__isnull=True).values_list("pk", "manager_id"))
-        if not alerts:
-            continue
         with transaction.atomic():
+            # Locked, so two runs at the same moment cannot both escalate an alert.
+            alerts = list(Alert.objects.select_for_update()
+                          .filter(rule=rule, status=AlertStatus.NEW, escalated_at__isnull=True,
+                                  created_at__lte=due)
+                          .exclude(manager__isnull=True).values_list("pk", "manager_id"))
+            if not alerts:
+                continue
             Alert.objects.filter(pk__in=[pk for pk, _m in alerts]).update(escalated_at=now)
             Notification.objects.bulk_create(
                 [Notification(user_id=manager, alert_id=pk,
@@ -290,34 +389,69 @@ def escalate_overdue(*, now: datetime.datetime | None = None) -> int:
 
 
 def notifications_read(*, user: Any, alert: Alert) -> int:
+    """The user has opened the alert: its entries in their inbox are read."""
     return Notification.objects.filter(user=user, alert=alert, read_at__isnull=True).update(
         read_at=timezone.now())
 
 
 # -- rules ---------------------------------------------------------------------------------------
 
+def _params_errors(rule: Rule, params: Any) -> dict[str, str]:
+    det = DETECTORS[rule.signal]
+    if not isinstance(params, dict):
+        return {"params": _("Parameters are a mapping of name to value.")}
+    errors = {}
+    unknown = sorted(set(params) - set(det.defaults))
+    if unknown:
+        errors["params"] = _("%(names)s: not a parameter of this rule.") % {
+            "names": ", ".join(unknown)}
+    for key, value in params.items():
+        if key not in det.defaults:
+            continue
+        default = det.defaults[key]
+        if key in CHOICES:
+            if value not in CHOICES[key]:
+                errors[f"params.{key}"] = _("Choose one of: %(values)s.") % {
+                    "values": ", ".join(CHOICES[key])}
+            continue
+        if isinstance(default, bool) or not isinstance(default, int | float):
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            errors[f"params.{key}"] = _("%(value)s is not a number.") % {"value": value}
+            continue
+        if number != number or number in (float("inf"), float("-inf")):
+            errors[f"params.{key}"] = _("%(value)s is not a number.") % {"value": value}
+        elif number < 0:
+            errors[f"params.{key}"] = _("Must not be negative.")
+        elif key in WHOLE_NUMBERS and (number != int(number) or number < 1):
+            errors[f"params.{key}"] = _("Must be a whole number of at least 1.")
+    return errors
+
+
 @transaction.atomic
 def rule_update(*, rule: Rule, actor: Any, values: dict[str, Any],
                 territories: list[Territory] | None = None) -> Rule:
-    """Change a rule's parameters, severity, comparison or scope (audited)."""
+    """Change a rule's parameters, severity, comparison or scope; what changed is audited.
+
+    Raises RuleInvalid (nothing written) for a parameter the signal does not have, a
+    negative or non-numeric number, a text parameter outside its choices, or a comparison
+    the signal cannot make (a condition such as "stopped ordering" has no peers' change).
+    """
+    from qudao.alerts.choices import Comparison
+
     det = DETECTORS[rule.signal]
-    params = values.get("params", rule.params)
-    unknown = set(params) - set(det.defaults)
-    if unknown:
-        raise DomainError(f"params: {', '.join(sorted(unknown))} not a parameter of "
-                          f"{rule.code}")
-    for key, value in params.items():
-        default = det.defaults[key]
-        if isinstance(default, (int, float)) and not isinstance(default, bool):
-            try:
-                number = float(value)
-            except (TypeError, ValueError):
-                raise DomainError(f"params.{key}: {value!r} is not a number") from None
-            if number < 0:
-                raise DomainError(f"params.{key}: must not be negative")
-    if values.get("comparison", rule.comparison) not in det.comparisons:
-        raise DomainError(f"comparison: {rule.code} compares "
-                          f"{' or '.join(det.comparisons)} only")
+    errors = _params_errors(rule, values.get("params", rule.params))
+    comparison = values.get("comparison", rule.comparison)
+    if comparison not in det.comparisons:
+        labels = ", ".join(str(Comparison(c).label) for c in det.comparisons)
+        errors["comparison"] = _("This rule can only compare: %(choices)s.") % {
+            "choices": labels}
+    if values.get("severity", rule.severity) not in Severity.values:
+        errors["severity"] = _("Unknown severity.")
+    if errors:
+        raise RuleInvalid(errors)
     changes = {}
     for field in ("enabled", "severity", "comparison", "params", "channel_levels", "grades",
                   "escalate_after_days", "name", "name_en"):
@@ -338,19 +472,28 @@ def rule_update(*, rule: Rule, actor: Any, values: dict[str, Any],
     return rule
 
 
-def rule_preview(*, rule: Rule, months: int = 12,
-                 today: datetime.date | None = None) -> list[dict[str, Any]]:
-    """What the rule (as configured, switched on or not) would have raised in each of the
-    last `months` complete months: counts by month, nothing written."""
+def rule_preview(*, rule: Rule, months: int = 12, today: datetime.date | None = None,
+                 territories: list[Territory] | None = None) -> list[dict[str, Any]]:
+    """What the rule (as configured, switched on or not, saved or not) would have raised
+    in each of the last `months` complete months: counts by month, nothing written.
+
+    `territories` stands for the rule's saved regions (an edit not saved yet).
+    """
     last = last_complete_month(today)
     periods = (add_months(last, -(months - 1)), last)
     first, last_month = window_for(periods)
     panel = build_panel(first, last_month)
-    hits, _used = evaluate(rule, panel, periods)
+    scope = None
+    if territories is not None or rule.pk is None:
+        scope = RuleScope(paths=[t.path for t in territories or []],
+                          levels=list(rule.channel_levels or []),
+                          grades=list(rule.grades or []))
+    hits, _used = evaluate(rule, panel, periods, scope=scope)
     counts = dict(hits.group_by("month").agg(n=pl.len()).iter_rows())
     return [{"month": m, "count": counts.get(m, 0)}
             for m in (add_months(periods[0], n) for n in range(months))]
 
 
 def open_alerts_q() -> Q:
+    """Alerts still to be dealt with: new, acknowledged or acted on."""
     return Q(status__in=OPEN_STATUSES)

@@ -41,6 +41,11 @@ class DealerMonth(models.Model):
     allocated_amount = MoneyField(_("collected against invoices"))
     late_amount_days = models.DecimalField(_("amount × days paid late"), max_digits=20,
                                            decimal_places=2, default=0)
+    # From the dealer's stock and flow report of the month (0 when it sent none).
+    stock_reports = models.SmallIntegerField(_("stock reports"), default=0)
+    stock_quantity = models.BigIntegerField(_("quantity on hand"), default=0)
+    sold_quantity = models.BigIntegerField(_("quantity sold"), default=0)
+    active_customers = models.IntegerField(_("customers sold to"), default=0)
 
     class Meta:
         verbose_name = _("dealer month")

@@ -21,11 +21,13 @@ from qudao.finance.choices import InvoiceKind
 from qudao.finance.models import Invoice, Payment, PaymentAllocation
 from qudao.orders.choices import SALES_STATUSES
 from qudao.orders.models import Order, OrderLine
+from qudao.stock.models import FlowLine, StockLine, StockReport
 
 MEASURES = ["order_amount", "list_amount", "order_quantity", "order_lines", "order_count",
             "invoiced_amount", "payment_amount", "target_amount", "first_order_day",
             "last_order_day", "overdue_added", "overdue_paid", "overdue30_added",
-            "overdue30_paid", "allocated_amount",
+            "overdue30_paid", "allocated_amount", "stock_reports", "stock_quantity",
+            "sold_quantity", "active_customers",
             "late_amount_days"]
 # How a measure's partial values from the sources combine (SUM unless named here).
 COMBINE = {"first_order_day": "MIN", "last_order_day": "MAX"}
@@ -117,7 +119,12 @@ def _sources(dealer_ids: list[int] | None) -> list[models.QuerySet]:
     falling_due = Invoice.objects.filter(kind=InvoiceKind.INVOICE)
     allocations = PaymentAllocation.objects.filter(payment__voided_on__isnull=True,
                                                    invoice__kind=InvoiceKind.INVOICE)
+    reports, on_hand, sold = (StockReport.objects.all(), StockLine.objects.all(),
+                              FlowLine.objects.all())
     if dealer_ids is not None:
+        reports = reports.filter(dealer_id__in=dealer_ids)
+        on_hand = on_hand.filter(report__dealer_id__in=dealer_ids)
+        sold = sold.filter(report__dealer_id__in=dealer_ids)
         falling_due = falling_due.filter(dealer_id__in=dealer_ids)
         allocations = allocations.filter(invoice__dealer_id__in=dealer_ids)
         lines, orders = lines.filter(dealer_id__in=dealer_ids), orders.filter(
@@ -155,6 +162,10 @@ def _sources(dealer_ids: list[int] | None) -> list[models.QuerySet]:
                                    output_field=MONEY)),
              late_amount_days=Sum(Case(When(late, then=F("amount") * days_late),
                                        default=Value(0), output_field=MONEY))),
+        _row(reports, "dealer_id", "period", stock_reports=Count("id")),
+        _row(on_hand, "report__dealer_id", "report__period", stock_quantity=Sum("quantity")),
+        _row(sold, "report__dealer_id", "report__period", sold_quantity=Sum("quantity"),
+             active_customers=Count("customer_id", distinct=True)),
     ]
 
 
@@ -233,6 +244,7 @@ def changed_dealer_months(since: datetime.datetime) -> set[tuple[int, datetime.d
          "invoice__dealer_id", AddDays("invoice__due_on", OVERDUE_DAYS)),
         (AgreementTarget.objects.filter(agreement__updated_at__gte=since),
          "agreement__dealer_id", "month"),
+        (StockReport.objects.filter(updated_at__gte=since), "dealer_id", "period"),
     ):
         keys.update(queryset.order_by().annotate(m=MonthStart(day))
                     .values_list(dealer, "m").distinct())

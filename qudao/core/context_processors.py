@@ -9,6 +9,12 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [(_("Dashboard"), reverse("dashboard:home"), "home")]
+    extra = {}
+    if user.has_perm("alerts.view_alert"):
+        from qudao.alerts.queries import unread_count_cached
+
+        items.append((_("Early warning"), reverse("alerts:dashboard"), "alerts"))
+        extra["alerts_unread"] = unread_count_cached(user)
     if user.has_perm("dealers.view_dealer"):
         label = _("My company") if user.is_dealer_user else _("Dealers")
         items.append((label, reverse("dealers:dealer_list"), "dealers"))
@@ -34,4 +40,4 @@ def navigation(request):
         items.append((_("Territories"), reverse("territories:territory_list"), "territories"))
     if user.has_perm("catalog.view_product"):
         items.append((_("Products"), reverse("catalog:product_list"), "catalog"))
-    return {"nav_items": items}
+    return {"nav_items": items, **extra}

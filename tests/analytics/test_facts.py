@@ -16,6 +16,7 @@ from qudao.analytics.models import DealerMonth
 from qudao.analytics.tasks import facts_refresh_task
 from qudao.finance.models import Invoice, Payment, PaymentAllocation
 from qudao.orders.models import Order, OrderLine
+from qudao.stock.models import FlowLine
 from tests.factories import ProductFactory
 from tests.finance.factories import OrderFactory, bare_invoice, bare_payment
 from tests.trade import AgreementFactory
@@ -199,3 +200,35 @@ def test_dealer_page_trend_panel_shows_the_facts(history, hq_admin, dealer_b_adm
     assert page.status_code == 200 and "trend-data" in page.content.decode()
     assert login(dealer_b_admin).get(
         f"/dealers/{history.dealer_a.pk}/panels/trend/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_facts_carry_the_months_stock_report(history):
+    """Quantity on hand and sold come from the month's stock and flow report; a month with
+    no report says so (0 reports), and a replaced report is refreshed."""
+    from tests.stock.factories import StockLineFactory, StockReportFactory
+
+    a = history.dealer_a
+    tea, coffee = (line.product for line in OrderLine.objects.filter(dealer=a)[:2])
+    report = StockReportFactory(dealer=a, period=FEB)
+    StockLineFactory(report=report, product=tea, quantity=120)
+    StockLineFactory(report=report, product=coffee, quantity=30)
+    FlowLine.objects.create(report=report, sold_on=datetime.date(2026, 2, 10), product=tea,
+                            quantity=45)
+    FlowLine.objects.create(report=report, sold_on=datetime.date(2026, 2, 20), product=tea,
+                            quantity=15, customer=history.dealer_a_shop)
+    FlowLine.objects.create(report=report, sold_on=datetime.date(2026, 2, 21), product=tea,
+                            quantity=5, customer=history.dealer_a_shop)
+    services.facts_rebuild()
+
+    feb = DealerMonth.objects.get(dealer=a, month=FEB)
+    jan = DealerMonth.objects.get(dealer=a, month=JAN)
+    # Customers sold to: the shop (twice) counts once; a sale with no customer not at all.
+    assert (feb.stock_reports, feb.stock_quantity, feb.sold_quantity,
+            feb.active_customers) == (1, 150, 65, 1)
+    assert (jan.stock_reports, jan.stock_quantity, jan.sold_quantity) == (0, 0, 0)
+
+    report.stock_lines.update(quantity=5)
+    report.save()  # the report is replaced: its time stamp moves
+    services.facts_refresh()
+    assert DealerMonth.objects.get(dealer=a, month=FEB).stock_quantity == 10
