@@ -2,7 +2,7 @@
 
 Prints: trade_pages: order_lines=N orders_ms=... orders_filtered_ms=... order_ms=...
 statement_ms=... credit_ms=... aging_ms=... invoices_ms=... agreements_ms=... stock_ms=...
-dashboard_ms=... queries=a/b/c/...
+dashboard_ms=... alerts_board_ms=... alerts_ms=... alert_ms=... queries=a/b/c/...
 Each figure is the median of `repeat` requests through Django's test client as an HQ admin
 (who sees every dealer); the target for lists is < 150 ms.
 """
@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.test import Client
 
 from qudao.accounts.models import User
+from qudao.alerts.models import Alert
 from qudao.orders.models import Order, OrderLine
 
 _median_ms = runpy.run_path(str(Path(__file__).with_name("pages.py")))["_median_ms"]
@@ -43,7 +44,12 @@ def run(repeat: int = 20) -> str:
         ("agreements", "/agreements/"),
         ("stock", "/stock/"),
         ("dashboard", "/"),
+        ("alerts_board", "/alerts/"),
+        ("alerts", "/alerts/list/?state=all"),
     ]
+    alert = Alert.objects.order_by("-id").first()
+    if alert is not None:
+        pages.append(("alert", f"/alerts/{alert.pk}/"))
     figures, queries = [], []
     for name, url in pages:
         ms, count = _median_ms(client, url, repeat)

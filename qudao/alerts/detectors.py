@@ -9,10 +9,15 @@ last year" a shift by twelve. Each detector adds, for every dealer-month:
 - for a *change* signal, `change` = value / baseline - 1, which the engine compares with
   the rule's threshold vertically (the dealer's own change) and horizontally (the change
   against the median change of its peers that month), as the rule's comparison says;
-- for a *condition* signal, `hit` directly.
+- for a *condition* signal, `hit` directly;
+- optionally `guard`, a condition a change signal's hit must also meet (a stagnant dealer
+  is one that did not grow, whatever its peers did).
 
 `strength` is how far past the threshold the finding is (1 = just at it); the engine makes
 an alert critical at twice the threshold.
+
+The stock signals read the dealer's monthly stock and flow report: a month without one is
+no data (not zero stock, not zero customers), so their windows run over reported months.
 """
 
 from collections.abc import Callable
@@ -25,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 D = "dealer"
 EPSILON = 1e-9
+CRITICAL_CAP = 99.0  # the strength of a finding with no finite ratio (no stock left at all)
 
 
 @dataclass(frozen=True)
@@ -38,9 +44,11 @@ class Detector:
     compute: Callable[[pl.DataFrame, dict[str, Any]], pl.DataFrame]
     subject: str = "dealer"  # or "rep", "territory"
     direction: int = -1  # -1: a fall is bad, +1: a rise is bad
-    series: str = "amount"  # the panel column the alert's chart draws
+    series: str = "amount"  # the column (of the panel or the finding) the alert's chart draws
     comparisons: tuple[str, ...] = ("vertical", "horizontal", "both")
     param_help: dict[str, Promise] = field(default_factory=dict)
+    extras: tuple[str, ...] = ()  # columns of a finding kept in the alert's details
+    reads_alerts: bool = False  # judges the dealer alerts of the same scan, not the facts
 
 
 def _over(expr: pl.Expr) -> pl.Expr:
@@ -199,6 +207,166 @@ def target_lag(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
     )
 
 
+# -- stock and flow reports, the network, growth --------------------------------------------
+
+MISSING_FILL_MONTHS = 3
+
+
+def _reported_window(panel: pl.DataFrame, window: int, **columns: pl.Expr) -> pl.DataFrame:
+    """The panel with `columns` computed over each dealer's reported months only (rows
+    without a report get null): "the last three months" of a dealer that skipped one are
+    its last three reports."""
+    reported = panel.filter(pl.col("stock_reports") > 0).select(
+        D, "month", **{name: _over(expr) for name, expr in columns.items()})
+    return panel.join(reported, on=[D, "month"], how="left")
+
+
+def _stock_days(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
+    """Days of stock at each reported month end: the quantity on hand over the average
+    daily quantity sold in the last `window` reports (this one included)."""
+    window = int(p.get("window", 3))
+    days = pl.col("month_end").dt.day().cast(pl.Float64)
+    frame = _reported_window(
+        panel, window,
+        sold_window=pl.col("sold_quantity").rolling_sum(window, min_samples=window),
+        days_window=days.rolling_sum(window, min_samples=window))
+    daily = pl.col("sold_window") / pl.col("days_window")
+    return frame.with_columns(daily_sold=daily).with_columns(
+        stock_days=pl.when(pl.col("daily_sold") > EPSILON)
+        .then(pl.col("stock_quantity") / pl.col("daily_sold")))
+
+
+def _lasting(condition: pl.Expr) -> pl.Expr:
+    """A stock condition held through a few months without a report: a missing report
+    does not end it (nor does the next report showing it again start it anew)."""
+    return _over(pl.when(pl.col("stock_reports") > 0).then(condition)
+                 .forward_fill(limit=MISSING_FILL_MONTHS)).fill_null(False)
+
+
+def stock_low(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
+    """Days of stock below the safety stock of the dealer's agreement: it may run out
+    (断货). Not judged when the agreement sets no safety stock or the dealer sold less
+    than `min_base` units in the window."""
+    frame = _stock_days(panel, p)
+    eligible = (pl.col("stock_days").is_not_null() & pl.col("safety_days").is_not_null()
+                & (pl.col("sold_window") >= float(p.get("min_base", 0))))
+    return frame.with_columns(value=pl.col("stock_days"), baseline=pl.col("safety_days"),
+                              eligible=eligible.fill_null(False)).with_columns(
+        hit=_lasting(pl.col("eligible") & (pl.col("value") < pl.col("baseline") - EPSILON)),
+        strength=pl.when(pl.col("value") > EPSILON)
+        .then(pl.col("baseline") / pl.col("value")).otherwise(CRITICAL_CAP),
+    )
+
+
+def stock_high(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
+    """Days of stock above the maximum of the dealer's agreement: overstock (压货), cash
+    tied up, a temptation to dump or sell across regions."""
+    frame = _stock_days(panel, p)
+    eligible = (pl.col("stock_days").is_not_null() & pl.col("max_days").is_not_null()
+                & (pl.col("max_days") > 0)
+                & (pl.col("sold_window") >= float(p.get("min_base", 0))))
+    return frame.with_columns(value=pl.col("stock_days"), baseline=pl.col("max_days"),
+                              eligible=eligible.fill_null(False)).with_columns(
+        hit=_lasting(pl.col("eligible") & (pl.col("value") > pl.col("baseline") + EPSILON)),
+        strength=pl.col("value") / pl.col("baseline"),
+    )
+
+
+def stock_report_missing(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
+    """A dealer that sent its stock and flow report in each of `regular_months` months in a
+    row sent none for the next one.
+
+    Judged in the month the report was due: the report of a month comes in the month after
+    it (by the agreement's flow_report_day), so the scan of month M (run on the first days
+    of M+1, before M's reports are due) asks about the report of M-1. Judging M's own
+    report then would find every dealer's missing.
+    """
+    regular = int(p.get("regular_months", 3))
+    sent = (pl.col("stock_reports") > 0).cast(pl.Int32)
+    before = _over(sent.rolling_sum(regular, min_samples=regular).shift(2))
+    last = _over(sent.shift(1))
+    return panel.with_columns(
+        value=last.cast(pl.Float64), baseline=before.cast(pl.Float64),
+        report_month=_over(pl.col("month").shift(1)),
+        eligible=(before == regular).fill_null(False),
+    ).with_columns(hit=pl.col("eligible") & (pl.col("value") == 0), strength=pl.lit(1.0))
+
+
+def network_reach(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
+    """A tier-1's network weakening: how many of its sub-dealers ordered this month,
+    against the average of the months before. Months before any of them first ordered are
+    no history (a network being built is not one that grew)."""
+    started = _over(pl.col("children_ordering").cum_sum()) > 0
+    frame = panel.with_columns(
+        network=pl.when(started).then(pl.col("children_ordering")))
+    baseline = _baseline(pl.col("network"), "trailing", int(p.get("window", 3)))
+    return frame.with_columns(value=pl.col("children_ordering"), baseline=baseline
+                              ).with_columns(
+        eligible=(pl.col("baseline") >= float(p.get("min_base", 0))).fill_null(False),
+        change=pl.col("value") / pl.col("baseline") - 1,
+    )
+
+
+def coverage_shrinking(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
+    """Customers the dealer sold to (its flow report) against the average of its last
+    reports: its coverage shrinking. A month without a report is no data."""
+    window = int(p.get("window", 3))
+    frame = _reported_window(panel, window, customers_before=pl.col("active_customers")
+                             .rolling_mean(window, min_samples=window).shift(1))
+    return frame.with_columns(
+        customers=pl.when(pl.col("stock_reports") > 0).then(pl.col("active_customers")),
+    ).with_columns(value=pl.col("customers"), baseline=pl.col("customers_before")).with_columns(
+        eligible=(pl.col("value").is_not_null()
+                  & (pl.col("baseline") >= float(p.get("min_base", 0)))).fill_null(False),
+        change=pl.col("value") / pl.col("baseline") - 1,
+    )
+
+
+def stagnant(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
+    """A distributor not growing (不思进取): orders of the last twelve months against the
+    twelve before, no growth, while its peers grow. Twelve months against twelve leave the
+    season out; months before the first order are no history (a dealer younger than two
+    years is not judged)."""
+    history = pl.when(pl.col("orders_so_far") > 0).then(pl.col("amount"))
+    return panel.with_columns(year=_over(history.rolling_sum(12, min_samples=12))).with_columns(
+        value=pl.col("year"), baseline=_over(pl.col("year").shift(12))).with_columns(
+        eligible=(pl.col("baseline") >= float(p.get("min_base", 0))).fill_null(False),
+        change=pl.col("value") / pl.col("baseline") - 1,
+    ).with_columns(guard=pl.col("change") <= float(p.get("max_growth", 0.0)) + EPSILON)
+
+
+def channel_review(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
+    """Per province and month: the share of its dealers with at least one alert that month
+    (渠道检讨). Alerts concentrated in a province point at the channel itself, its costs and
+    its structure, rather than at a dealer.
+
+    Reads `alert_rules` (the codes of the dealer rules that raised an alert for the dealer
+    that month), which the scan adds once the dealer rules are judged. A dealer counts as
+    judged when it ordered in the last twelve months or has an alert.
+    """
+    if "alert_rules" not in panel.columns:
+        panel = panel.with_columns(alert_rules=pl.lit([], pl.List(pl.Utf8)))
+    frame = panel.filter(pl.col("region_id").is_not_null()).with_columns(
+        alerted=pl.col("alert_rules").list.len().fill_null(0) > 0,
+        recent=_over(pl.col("orders").rolling_sum(12, min_samples=1)) > 0,
+    ).filter(pl.col("alerted") | pl.col("recent"))
+    shares = frame.group_by("region_id", "month").agg(
+        judged=pl.len(), alerted=pl.col("alerted").sum().cast(pl.Int64),
+        value=pl.col("alerted").cast(pl.Float64).mean())
+    counts = (frame.select("region_id", "month", code=pl.col("alert_rules"))
+              .explode("code").filter(pl.col("code").is_not_null())
+              .group_by("region_id", "month", "code").agg(n=pl.len().cast(pl.Int64))
+              .sort("code")
+              .group_by("region_id", "month").agg(rules=pl.struct("code", "n")))
+    share = float(p.get("share", 0.2))
+    return (shares.join(counts, on=["region_id", "month"], how="left")
+            .rename({"region_id": "subject"})
+            .with_columns(baseline=pl.lit(share),
+                          eligible=pl.col("alerted") >= int(p.get("min_dealers", 5)))
+            .with_columns(hit=pl.col("eligible") & (pl.col("value") >= share - EPSILON),
+                          strength=pl.col("value") / share))
+
+
 PERIOD_PARAMS = {
     "threshold": _("threshold (0.3 = 30%)"),
     "min_base": _("minimum base (no alarm below it)"),
@@ -228,7 +396,8 @@ DETECTORS: dict[str, Detector] = {d.signal: d for d in [
              _("Share of a rep's (or a region's) dealers who ordered once only, against the "
                "company limit."),
              "condition", "ratio", {"by": "rep", "days": 60, "limit": 0.04, "min_dealers": 10},
-             first_order_share, subject="rep", comparisons=("horizontal",)),
+             first_order_share, subject="rep", comparisons=("horizontal",),
+             extras=("dealers", "single")),
     Detector("overdue_aged", _("Overdue beyond 30 days"),
              _("Money more than 30 days past due at the month end, rising."),
              "condition", "money", {"min_base": 1000, "rise": 0.5}, overdue_aged,
@@ -242,6 +411,43 @@ DETECTORS: dict[str, Detector] = {d.signal: d for d in [
              _("Year-to-date orders behind the year-to-date target."),
              "change", "money", {"threshold": 0.3, "min_base": 10000}, target_lag,
              comparisons=("vertical", "horizontal", "both")),
+    Detector("stock_low", _("Stock below safety stock"),
+             _("Days of stock at the month end (quantity on hand over the average daily "
+               "sales of the last reports) below the safety stock of the agreement."),
+             "condition", "days", {"window": 3, "min_base": 30}, stock_low,
+             series="stock_days", comparisons=("vertical",),
+             extras=("stock_quantity", "daily_sold")),
+    Detector("stock_high", _("Overstock"),
+             _("Days of stock at the month end above the maximum stock of the agreement."),
+             "condition", "days", {"window": 3, "min_base": 30}, stock_high, direction=1,
+             series="stock_days", comparisons=("vertical",),
+             extras=("stock_quantity", "daily_sold")),
+    Detector("stock_report_missing", _("Stock report missing"),
+             _("A dealer that reports its stock and flow every month sent no report for "
+               "the month before (due this month)."),
+             "condition", "count", {"regular_months": 3}, stock_report_missing,
+             series="stock_reports", comparisons=("vertical",), extras=("report_month",)),
+    Detector("network_reach", _("Sub-dealer network weakening"),
+             _("Fewer of the dealer's sub-dealers ordered this month than in the months "
+               "before."),
+             "change", "count", {"window": 3, "threshold": 0.4, "min_base": 3},
+             network_reach, series="children_ordering", extras=("sub_dealers",)),
+    Detector("coverage_shrinking", _("Coverage shrinking"),
+             _("The dealer sold to fewer customers this month (its flow report) than in its "
+               "last reports."),
+             "change", "count", {"window": 3, "threshold": 0.3, "min_base": 5},
+             coverage_shrinking, series="customers"),
+    Detector("stagnant", _("Not growing"),
+             _("Orders of the last twelve months no higher than the twelve before, while "
+               "its peers grow."),
+             "change", "money", {"threshold": 0.15, "max_growth": 0.0, "min_base": 120000},
+             stagnant),
+    Detector("channel_review", _("Channel review"),
+             _("Alerts concentrated in a province: review the channel's costs and look for "
+               "new ways to reach the market."),
+             "condition", "ratio", {"share": 0.2, "min_dealers": 5}, channel_review,
+             subject="territory", comparisons=("horizontal",),
+             extras=("judged", "alerted", "rules"), reads_alerts=True),
 ]}
 
 

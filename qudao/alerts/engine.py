@@ -49,8 +49,8 @@ class RuleScope:
 
 def subject_kind(rule: Rule) -> str:
     det = DETECTORS[rule.signal]
-    if det.subject == "dealer":
-        return "dealer"
+    if det.subject in ("dealer", "territory"):
+        return det.subject
     return "rep" if rule.params.get("by", "rep") == "rep" else "territory"
 
 
@@ -96,10 +96,12 @@ def _judge_change(found: pl.DataFrame, det: Detector, rule: Rule, p: dict[str, A
     horizontal = adjusted * (-sign)
     deviation = {Comparison.VERTICAL: vertical, Comparison.HORIZONTAL: horizontal,
                  Comparison.BOTH: pl.min_horizontal(vertical, horizontal)}[rule.comparison]
+    # A signal may add a condition of its own (a stagnant dealer did not grow at all).
+    guard = pl.col("guard").fill_null(False) if "guard" in found.columns else pl.lit(True)
     return found.with_columns(
         adjusted=adjusted,
         hit=pl.col("eligible") & pl.col("change").is_finite()
-        & (deviation >= threshold - EPSILON),
+        & (deviation >= threshold - EPSILON) & guard,
         strength=deviation / threshold,
     )
 
@@ -157,7 +159,10 @@ def evaluate(rule: Rule, panel: pl.DataFrame, periods: tuple[datetime.date, date
 
 
 def window_for(periods: tuple[datetime.date, datetime.date]) -> tuple[datetime.date, datetime.date]:
-    """The months the panel must hold to judge the periods: two years of history before."""
+    """The months the panel must hold to judge the periods: two years of history before
+    the month before the first period (twelve months against the twelve before, in that
+    month too: a finding is news only if it did not hold the month before, and the
+    channel review counts the dealer alerts of that month)."""
     from qudao.alerts.panel import add_months
 
-    return add_months(periods[0], -25), periods[1]
+    return add_months(periods[0], -26), periods[1]

@@ -5,10 +5,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qudao.alerts.choices import ActionKind, AlertStatus, Comparison, ScanKind, Severity
-from qudao.core.models import TimeStampedModel
+from qudao.core.models import BilingualName, TimeStampedModel
 
 
-class Rule(TimeStampedModel):
+class Rule(BilingualName, TimeStampedModel):
     """A built-in signal with HQ's parameters: thresholds, window, minimum base, severity and
     the dealers it applies to (empty scope = all)."""
 
@@ -39,14 +39,6 @@ class Rule(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        from django.utils.translation import get_language
-
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
 
 
 class ScanRun(models.Model):

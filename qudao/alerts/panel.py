@@ -1,8 +1,10 @@
 """The dealer-month panel the detectors read: the facts as arrays, one row per dealer and
 month with no gaps, plus each dealer's peer group, rep and region.
 
-Read in two queries (facts, dealers) and one for the balances before the window; on
-PostgreSQL the rows travel by COPY in CSV, which Polars parses in one call.
+Read in two queries (facts, dealers), one for the balances before the window, one for the
+stock terms of the agreements in force and two for the sub-dealers (how many each dealer
+has, how many of them ordered each month); on PostgreSQL the rows travel by COPY in CSV,
+which Polars parses in one call.
 """
 
 import datetime
@@ -12,9 +14,11 @@ from typing import Any
 
 import polars as pl
 from django.db import connection, models
-from django.db.models import F, Sum
+from django.db.models import Count, F, Sum
 from django.db.models.functions import Cast
 
+from qudao.agreements.choices import AgreementStatus
+from qudao.agreements.models import Agreement
 from qudao.analytics.models import DealerMonth
 from qudao.dealers.models import Dealer
 from qudao.territories.models import Territory, TerritoryLevel
@@ -24,7 +28,9 @@ from qudao.territories.models import Territory, TerritoryLevel
 FLOATS = {"order_amount": "amount", "list_amount": "list_amount", "order_quantity": "quantity",
           "order_count": "orders", "target_amount": "target", "invoiced_amount": "invoiced",
           "payment_amount": "collected", "allocated_amount": "allocated",
-          "late_amount_days": "late_amount_days"}
+          "late_amount_days": "late_amount_days", "stock_reports": "stock_reports",
+          "stock_quantity": "stock_quantity", "sold_quantity": "sold_quantity",
+          "active_customers": "active_customers"}
 FLOWS = {"overdue": ("overdue_added", "overdue_paid"),
          "overdue30": ("overdue30_added", "overdue30_paid")}
 DAYS = ["first_order_day", "last_order_day"]
@@ -96,19 +102,59 @@ def _dealers(dealer_ids: Iterable[int] | None) -> pl.DataFrame:
     if dealer_ids is not None:
         dealers = dealers.filter(pk__in=list(dealer_ids))
     rows = list(dealers.order_by().values_list("pk", "territory__path", "channel_level",
-                                               "grade", "assigned_rep_id"))
+                                               "grade", "assigned_rep_id", "parent_id"))
     provinces = dict(Territory.objects.filter(level=TerritoryLevel.PROVINCE)
                      .values_list("path", "pk"))
     step = Territory.steplen
     records = []
-    for pk, path, level, grade, rep in rows:
+    for pk, path, level, grade, rep, parent in rows:
         path = path or ""
         region = next((provinces[path[:n]] for n in range(len(path), 0, -step)
                        if path[:n] in provinces), None)
-        records.append((pk, path, level or "", grade or "", rep, region))
+        records.append((pk, path, level or "", grade or "", rep, region, parent))
     return pl.DataFrame(records, orient="row", schema={
         "dealer": pl.Int64, "path": pl.Utf8, "level": pl.Utf8, "grade": pl.Utf8,
-        "rep": pl.Int64, "region_id": pl.Int64})
+        "rep": pl.Int64, "region_id": pl.Int64, "parent": pl.Int64})
+
+
+def _stock_terms(last: datetime.date, dealer_ids: Iterable[int] | None) -> pl.DataFrame:
+    """Safety and maximum stock (days of sales) of each dealer's agreement in force in the
+    month `last`: active, its term overlapping that month; of two, the later one.
+
+    One agreement for every month judged, in one query: terms change once a year at most,
+    and the months a scan judges are mostly the last few.
+    """
+    end = add_months(last, 1) - datetime.timedelta(days=1)
+    agreements = Agreement.objects.filter(status=AgreementStatus.ACTIVE, start_date__lte=end,
+                                          end_date__gte=last)
+    if dealer_ids is not None:
+        agreements = agreements.filter(dealer_id__in=list(dealer_ids))
+    terms: dict[int, tuple[float | None, float | None]] = {}
+    for dealer, safety, maximum in agreements.order_by("dealer_id", "-start_date", "-pk") \
+            .values_list("dealer_id", "safety_stock_days", "max_stock_days"):
+        terms.setdefault(dealer, (None if safety is None else float(safety),
+                                  None if maximum is None else float(maximum)))
+    return pl.DataFrame([(k, *v) for k, v in terms.items()], orient="row", schema={
+        "dealer": pl.Int64, "safety_days": pl.Float64, "max_days": pl.Float64})
+
+
+def _network(first: datetime.date, last: datetime.date,
+             dealer_ids: Iterable[int] | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each dealer's sub-dealers (dealers whose parent it is): how many it has, and how
+    many of them ordered in each month; summed in the database."""
+    children = Dealer.objects.filter(parent__isnull=False)
+    ordering = DealerMonth.objects.filter(month__gte=first, month__lte=last, order_count__gt=0,
+                                          dealer__parent__isnull=False)
+    if dealer_ids is not None:
+        children = children.filter(parent_id__in=list(dealer_ids))
+        ordering = ordering.filter(dealer__parent_id__in=list(dealer_ids))
+    counts = _frame(children.order_by().values("parent_id").annotate(
+        n=Cast(Count("pk"), models.FloatField())).values_list("parent_id", "n"),
+        {"dealer": pl.Int64, "sub_dealers": pl.Float64})
+    monthly = _frame(ordering.order_by().values("dealer__parent_id", "month").annotate(
+        n=Cast(Count("pk"), models.FloatField())).values_list("dealer__parent_id", "month", "n"),
+        {"dealer": pl.Int64, "month": pl.Date, "children_ordering": pl.Float64})
+    return counts, monthly
 
 
 def build_panel(first: datetime.date, last: datetime.date,
@@ -119,11 +165,17 @@ def build_panel(first: datetime.date, last: datetime.date,
     openings = _openings(first, dealer_ids)
     dealers = _dealers(dealer_ids if dealer_ids is not None else
                        facts.get_column("dealer").unique().to_list())
+    terms = _stock_terms(last, dealer_ids)
+    sub_dealers, children_ordering = _network(first, last, dealer_ids)
     months = pl.DataFrame({"month": pl.date_range(first, last, "1mo", eager=True)})
-    zero = [pl.col(c).fill_null(0.0) for c in [*FLOATS.values(), *[f"{k}_flow" for k in FLOWS]]]
+    zero = [pl.col(c).fill_null(0.0) for c in [*FLOATS.values(), *[f"{k}_flow" for k in FLOWS],
+                                                "sub_dealers", "children_ordering"]]
     panel = (dealers.join(months, how="cross")
              .join(facts, on=["dealer", "month"], how="left")
              .join(openings, on="dealer", how="left")
+             .join(terms, on="dealer", how="left")
+             .join(sub_dealers, on="dealer", how="left")
+             .join(children_ordering, on=["dealer", "month"], how="left")
              .with_columns(zero)
              .sort("dealer", "month"))
     by_dealer = "dealer"

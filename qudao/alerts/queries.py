@@ -3,7 +3,6 @@
 import datetime
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
@@ -79,29 +78,9 @@ def dealer_panel(*, user: Any, dealer: Any) -> dict[str, Any]:
     return {"dealer": dealer, "alerts": dealer_alerts(user=user, dealer=dealer)}
 
 
-UNREAD_SECONDS = 60
-
-
 def unread_count(user: Any) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True,
                                        alert__status__in=OPEN_STATUSES).count()
-
-
-def _unread_key(user: Any) -> str:
-    return f"alerts-unread:{user.pk}"
-
-
-def unread_count_cached(user: Any) -> int:
-    """The navigation badge: cached a minute, so a page costs no query for it."""
-    count = cache.get(_unread_key(user))
-    if count is None:
-        count = unread_count(user)
-        cache.set(_unread_key(user), count, UNREAD_SECONDS)
-    return count
-
-
-def unread_forget(user: Any) -> None:
-    cache.delete(_unread_key(user))
 
 
 def inbox(*, user: Any) -> QuerySet[Notification]:

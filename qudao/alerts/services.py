@@ -81,6 +81,19 @@ def _figure(value: Any, places: str = "0.0001") -> Decimal | None:
     return Decimal(repr(number)).quantize(Decimal(places))
 
 
+def _detail(value: Any) -> Any:
+    """A finding's extra figure as the alert's details keep it (JSON): a month as
+    "YYYY-MM", a fraction as a string of cents, counts per rule as a mapping."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()[:7]
+    if isinstance(value, float):
+        figure = _figure(value, "0.01")
+        return None if figure is None else str(figure)
+    if isinstance(value, list):
+        return {item["code"]: item["n"] for item in value}
+    return value
+
+
 class _Managers:
     """The nearest regional manager above a territory path."""
 
@@ -104,11 +117,19 @@ class _Managers:
         return None
 
 
-def _series(panel: pl.DataFrame, subjects: list[int], column: str
+def _series(panel: pl.DataFrame, subjects: list[int], rule: Rule
             ) -> dict[int, dict[datetime.date, Any]]:
-    if column not in panel.columns or not subjects:
+    """Per dealer, the monthly figures the alert's chart draws: a panel column, or one the
+    signal computes (days of stock), computed again for the alerted dealers only."""
+    column = DETECTORS[rule.signal].series
+    if not subjects:
         return {}
-    rows = panel.filter(pl.col("dealer").is_in(subjects)).select("dealer", "month", column)
+    frame = panel.filter(pl.col("dealer").is_in(subjects))
+    if column not in frame.columns:
+        frame = DETECTORS[rule.signal].compute(frame, params_of(rule))
+    if column not in frame.columns:
+        return {}
+    rows = frame.select("dealer", "month", column)
     out: dict[int, dict[datetime.date, Any]] = {}
     for dealer, month, value in rows.iter_rows():
         out.setdefault(dealer, {})[month] = value
@@ -121,7 +142,7 @@ def _alert_rows(rule: Rule, hits: pl.DataFrame, panel: pl.DataFrame, scan: ScanR
     kind = subject_kind(rule)
     p = params_of(rule)
     subjects = hits.get_column("subject").to_list()
-    series = _series(panel, subjects, det.series) if kind == "dealer" else {}
+    series = _series(panel, subjects, rule) if kind == "dealer" else {}
     paths = (dict(Territory.objects.filter(pk__in=subjects).values_list("pk", "path"))
              if kind == "territory" and subjects else {})
     alerts = []
@@ -136,9 +157,9 @@ def _alert_rows(rule: Rule, hits: pl.DataFrame, panel: pl.DataFrame, scan: ScanR
             "series": {"months": [m.isoformat()[:7] for m in months],
                        "values": [None if v is None else str(v) for v in values]},
         }
-        for extra in ("dealers", "single"):
+        for extra in det.extras:
             if extra in row:
-                details[extra] = row[extra]
+                details[extra] = _detail(row[extra])
         details = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in details.items()}
         alert = Alert(rule=rule, period=month, severity=row["severity"], scan=scan,
                       value=_figure(row["value"]), baseline=_figure(row["baseline"]),

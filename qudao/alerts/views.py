@@ -70,8 +70,7 @@ def _alert(request, pk: int) -> Alert:
 def alert_detail(request, pk: int):
     """The alert's numbers, its trend, what was done, and the next step."""
     alert = _alert(request, pk)
-    if services.notifications_read(user=request.user, alert=alert):
-        queries.unread_forget(request.user)
+    services.notifications_read(user=request.user, alert=alert)
     context: dict[str, Any] = {
         "alert": alert, "explain": queries.explanation(alert),
         "actions": queries.alert_actions(alert=alert),

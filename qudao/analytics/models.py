@@ -92,6 +92,9 @@ class FactsRun(models.Model):
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"))
     dealer_months = models.IntegerField(_("dealer months written"), default=0)
+    # The (dealer, month) pairs a refresh rewrote, as [[dealer id, "YYYY-MM-DD"], ...]: the
+    # alert scan judges those dealers again without looking for changes a second time.
+    changed = models.JSONField(_("dealer months changed"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("facts run")

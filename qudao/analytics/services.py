@@ -103,8 +103,18 @@ def _line_sums(sign: int) -> dict[str, Any]:
             "order_quantity": Sum("quantity") * sign, "order_lines": Count("id") * sign}
 
 
-def _sources(dealer_ids: list[int] | None) -> list[models.QuerySet]:
-    """One query per source; only the given dealers' rows when `dealer_ids` is given.
+Window = tuple[datetime.date, datetime.date]
+
+
+def _month_after(month: datetime.date) -> datetime.date:
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def _sources(dealer_ids: list[int] | None, months: Window | None = None
+             ) -> list[models.QuerySet]:
+    """One query per source; only the given dealers' rows when `dealer_ids` is given, and
+    only rows that fall in the months `months` (first, last month start) when given, so a
+    refresh reads the changed months, not the dealers' whole history.
 
     Sales lines are all lines less those of the few orders that are not sales (draft,
     waiting, cancelled, rejected): reading every line once is cheaper than checking each
@@ -119,64 +129,64 @@ def _sources(dealer_ids: list[int] | None) -> list[models.QuerySet]:
     falling_due = Invoice.objects.filter(kind=InvoiceKind.INVOICE)
     allocations = PaymentAllocation.objects.filter(payment__voided_on__isnull=True,
                                                    invoice__kind=InvoiceKind.INVOICE)
-    reports, on_hand, sold = (StockReport.objects.all(), StockLine.objects.all(),
-                              FlowLine.objects.all())
-    if dealer_ids is not None:
-        reports = reports.filter(dealer_id__in=dealer_ids)
-        on_hand = on_hand.filter(report__dealer_id__in=dealer_ids)
-        sold = sold.filter(report__dealer_id__in=dealer_ids)
-        falling_due = falling_due.filter(dealer_id__in=dealer_ids)
-        allocations = allocations.filter(invoice__dealer_id__in=dealer_ids)
-        lines, orders = lines.filter(dealer_id__in=dealer_ids), orders.filter(
-            dealer_id__in=dealer_ids)
-        not_sales = not_sales.filter(dealer_id__in=dealer_ids)
-        invoices, payments = invoices.filter(dealer_id__in=dealer_ids), payments.filter(
-            dealer_id__in=dealer_ids)
-        goals = goals.filter(agreement__dealer_id__in=dealer_ids)
     late = Q(payment__received_on__gt=F("invoice__due_on"))
-    aged_on = AddDays("invoice__due_on", OVERDUE_DAYS)
-    very_late = Q(payment__received_on__gt=aged_on)
+    very_late = Q(payment__received_on__gt=AddDays("invoice__due_on", OVERDUE_DAYS))
     days_late = DaysBetween("payment__received_on", "invoice__due_on")
-    return [
-        _row(lines, "dealer_id", "ordered_on", **_line_sums(1)),
-        _row(not_sales, "dealer_id", "ordered_on", **_line_sums(-1)),
-        _row(orders, "dealer_id", "ordered_on", order_count=Count("id"),
-             first_order_day=Min("ordered_on"), last_order_day=Max("ordered_on")),
-        _row(invoices, "dealer_id", "issued_on", invoiced_amount=Sum("amount")),
-        _row(payments, "dealer_id", "received_on", payment_amount=Sum("amount")),
-        _row(goals, "agreement__dealer_id", "month", target_amount=Sum("amount")),
+    # (rows, dealer field, day field, days added to the day, measures): each source counts
+    # in the month of its day (plus the days).
+    specs: list[tuple[models.QuerySet, str, str, int, dict[str, Any]]] = [
+        (lines, "dealer_id", "ordered_on", 0, _line_sums(1)),
+        (not_sales, "dealer_id", "ordered_on", 0, _line_sums(-1)),
+        (orders, "dealer_id", "ordered_on", 0, {
+            "order_count": Count("id"), "first_order_day": Min("ordered_on"),
+            "last_order_day": Max("ordered_on")}),
+        (invoices, "dealer_id", "issued_on", 0, {"invoiced_amount": Sum("amount")}),
+        (payments, "dealer_id", "received_on", 0, {"payment_amount": Sum("amount")}),
+        (goals, "agreement__dealer_id", "month", 0, {"target_amount": Sum("amount")}),
         # What falls due in a month unpaid: the invoices due in it less what was paid on
-        # them by their due date.
-        _row(falling_due, "dealer_id", "due_on", overdue_added=Sum("amount")),
-        _row(allocations.exclude(late), "invoice__dealer_id", "invoice__due_on",
-             overdue_added=-Sum("amount")),
-        _row(falling_due, "dealer_id", AddDays("due_on", OVERDUE_DAYS),
-             overdue30_added=Sum("amount")),
-        _row(allocations.exclude(very_late), "invoice__dealer_id", aged_on,
-             overdue30_added=-Sum("amount")),
-        _row(allocations, "invoice__dealer_id", "payment__received_on",
-             allocated_amount=Sum("amount"),
-             overdue30_paid=Sum(Case(When(very_late, then=F("amount")), default=Value(0),
+        # them by their due date; the same OVERDUE_DAYS later for what passes that age.
+        (falling_due, "dealer_id", "due_on", 0, {"overdue_added": Sum("amount")}),
+        (allocations.exclude(late), "invoice__dealer_id", "invoice__due_on", 0,
+         {"overdue_added": -Sum("amount")}),
+        (falling_due, "dealer_id", "due_on", OVERDUE_DAYS, {"overdue30_added": Sum("amount")}),
+        (allocations.exclude(very_late), "invoice__dealer_id", "invoice__due_on",
+         OVERDUE_DAYS, {"overdue30_added": -Sum("amount")}),
+        (allocations, "invoice__dealer_id", "payment__received_on", 0, {
+            "allocated_amount": Sum("amount"),
+            "overdue30_paid": Sum(Case(When(very_late, then=F("amount")), default=Value(0),
+                                       output_field=MONEY)),
+            "overdue_paid": Sum(Case(When(late, then=F("amount")), default=Value(0),
                                      output_field=MONEY)),
-             overdue_paid=Sum(Case(When(late, then=F("amount")), default=Value(0),
-                                   output_field=MONEY)),
-             late_amount_days=Sum(Case(When(late, then=F("amount") * days_late),
-                                       default=Value(0), output_field=MONEY))),
-        _row(reports, "dealer_id", "period", stock_reports=Count("id")),
-        _row(on_hand, "report__dealer_id", "report__period", stock_quantity=Sum("quantity")),
-        _row(sold, "report__dealer_id", "report__period", sold_quantity=Sum("quantity"),
-             active_customers=Count("customer_id", distinct=True)),
+            "late_amount_days": Sum(Case(When(late, then=F("amount") * days_late),
+                                         default=Value(0), output_field=MONEY))}),
+        (StockReport.objects.all(), "dealer_id", "period", 0, {"stock_reports": Count("id")}),
+        (StockLine.objects.all(), "report__dealer_id", "report__period", 0,
+         {"stock_quantity": Sum("quantity")}),
+        (FlowLine.objects.all(), "report__dealer_id", "report__period", 0, {
+            "sold_quantity": Sum("quantity"),
+            "active_customers": Count("customer_id", distinct=True)}),
     ]
+    queries = []
+    for rows, dealer, day, shift, measures in specs:
+        if dealer_ids is not None:
+            rows = rows.filter(**{f"{dealer}__in": dealer_ids})
+        if months is not None:
+            lag = datetime.timedelta(days=shift)
+            rows = rows.filter(**{f"{day}__gte": months[0] - lag,
+                                  f"{day}__lt": _month_after(months[1]) - lag})
+        queries.append(_row(rows, dealer, AddDays(day, shift) if shift else day, **measures))
+    return queries
 
 
-def _insert_facts(dealer_ids: list[int] | None, keys_table: str | None) -> int:
+def _insert_facts(dealer_ids: list[int] | None, keys_table: str | None,
+                  months: Window | None = None) -> int:
     """INSERT the grouped facts of all sources; with `keys_table`, only its dealer-months.
 
     The SQL is assembled from table and column names of the models and from the sources'
     ORM-compiled SQL; every value travels as a parameter.
     """
     parts, params = [], []
-    for source in _sources(dealer_ids):
+    for source in _sources(dealer_ids, months):
         sql, source_params = source.query.sql_with_params()
         parts.append(sql)
         params.extend(source_params)
@@ -272,8 +282,11 @@ def facts_refresh(*, since: datetime.datetime | None = None) -> FactsRun:
                                f"FROM facts_keys k WHERE k.dealer_id = {table}.dealer_id "
                                f"AND k.month = {table}.month)")
                 dealers = sorted({dealer for dealer, _month in keys})
-                written = _insert_facts(dealers, "facts_keys")
+                months = (min(m for _d, m in keys), max(m for _d, m in keys))
+                written = _insert_facts(dealers, "facts_keys", months)
             finally:
                 cursor.execute("DROP TABLE facts_keys")
     return FactsRun.objects.create(kind=FactsRun.Kind.REFRESH, started_at=started,
-                                   finished_at=timezone.now(), dealer_months=written)
+                                   finished_at=timezone.now(), dealer_months=written,
+                                   changed=[[dealer, month.isoformat()]
+                                            for dealer, month in sorted(keys)])

@@ -11,10 +11,13 @@ def navigation(request):
     items = [(_("Dashboard"), reverse("dashboard:home"), "home")]
     extra = {}
     if user.has_perm("alerts.view_alert"):
-        from qudao.alerts.queries import unread_count_cached
+        from django.utils.functional import SimpleLazyObject
+
+        from qudao.alerts.queries import unread_count
 
         items.append((_("Early warning"), reverse("alerts:dashboard"), "alerts"))
-        extra["alerts_unread"] = unread_count_cached(user)
+        # Counted only when a page shows it (full pages, not HTMX partials): one query.
+        extra["alerts_unread"] = SimpleLazyObject(lambda: unread_count(user))
     if user.has_perm("dealers.view_dealer"):
         label = _("My company") if user.is_dealer_user else _("Dealers")
         items.append((label, reverse("dealers:dealer_list"), "dealers"))

@@ -16,6 +16,22 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class BilingualName:
+    """A record named in Chinese (`name`) and optionally English (`name_en`): display_name
+    is the one for the page's language."""
+
+    name: str
+    name_en: str
+
+    @property
+    def display_name(self) -> str:
+        from django.utils.translation import get_language
+
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
 class AuditEvent(models.Model):
     """One recorded change to master data or money: who did what to which record, and when.
 

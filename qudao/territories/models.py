@@ -2,11 +2,10 @@
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
-from qudao.core.models import TimeStampedModel
+from qudao.core.models import BilingualName, TimeStampedModel
 
 
 class TerritoryLevel(models.TextChoices):
@@ -20,7 +19,7 @@ LEVEL_ORDER = [TerritoryLevel.REGION, TerritoryLevel.PROVINCE, TerritoryLevel.CI
                TerritoryLevel.DISTRICT]
 
 
-class Territory(MP_Node, TimeStampedModel):
+class Territory(BilingualName, MP_Node, TimeStampedModel):
     """One node of the territory tree; a dealer belongs to one node, a user covers subtrees.
 
     The materialized path (treebeard) makes "everything below this node" one indexed
@@ -43,12 +42,6 @@ class Territory(MP_Node, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
 
 
 class AssignmentRole(models.TextChoices):

@@ -159,6 +159,8 @@ def test_refresh_rewrites_only_the_changed_dealer_months(history):
     run = services.facts_refresh()
 
     assert run.kind == "refresh" and run.dealer_months == 2  # January and March of A
+    a = history.dealer_a.pk
+    assert run.changed == [[a, "2026-01-01"], [a, "2026-03-01"]]
     facts = _facts(history.dealer_a)
     assert facts[MAR][:5] == (Decimal("30.00"), Decimal("30.00"), 3, 1, 1)
     assert facts[JAN][:5] == (Decimal("190.00"), Decimal("200.00"), 14, 2, 1)

@@ -48,3 +48,16 @@ def shot():
         page.screenshot(path=str(path), full_page=full_page)
         return path
     return _shot
+
+
+def login_as(page, live_server, username: str) -> None:
+    """Log the browser page in as `username` (the test password), leaving it on the home
+    page; any earlier session of the page's context is dropped first."""
+    from tests.factories import PASSWORD
+
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")

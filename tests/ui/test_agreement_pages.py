@@ -3,17 +3,11 @@
 import pytest
 
 from tests.agreements.conftest import catalog, draft, to_active  # noqa: F401 - fixture
-from tests.factories import PASSWORD
+from tests.ui.conftest import login_as
 
 pytestmark = [pytest.mark.ui, pytest.mark.django_db(transaction=True)]
 
 
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_hq_opens_an_agreement_and_its_print_view(page, browser, live_server, world, hq_admin,
@@ -22,7 +16,7 @@ def test_hq_opens_an_agreement_and_its_print_view(page, browser, live_server, wo
                                 territories=[world.shijiazhuang, world.tangshan],
                                 categories=[catalog.tea], not_applicable=["exclusivity_reward"]),
                           approver=director)
-    _login(page, live_server, "hq_admin")
+    login_as(page, live_server, "hq_admin")
 
     page.goto(f"{live_server.url}/agreements/")
     assert agreement.number in page.get_by_test_id("agreement-table").inner_text()
@@ -52,7 +46,7 @@ def test_hq_opens_an_agreement_and_its_print_view(page, browser, live_server, wo
     mobile = phone.new_page()
     mobile.set_default_timeout(15000)
     try:
-        _login(mobile, live_server, "hq_admin")
+        login_as(mobile, live_server, "hq_admin")
         mobile.goto(f"{live_server.url}/agreements/{agreement.pk}/")
         mobile.wait_for_selector("[data-testid=section-general]")
         width = mobile.evaluate("document.documentElement.scrollWidth")

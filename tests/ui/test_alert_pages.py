@@ -9,17 +9,11 @@ from qudao.alerts import services
 from qudao.alerts.models import Alert, AlertAction
 from qudao.alerts.panel import add_months
 from qudao.analytics.models import DealerMonth
-from tests.factories import PASSWORD
+from tests.ui.conftest import login_as
 
 pytestmark = [pytest.mark.ui, pytest.mark.django_db(transaction=True)]
 
 
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def _history(world, north_rep):
@@ -52,7 +46,7 @@ def test_rep_reads_acknowledges_and_logs_a_visit(page, browser, live_server, wor
     alert = Alert.objects.get(rule__code="order-drop-trailing")
     assert (alert.dealer, alert.period, alert.assigned_to) == (world.dealer_a, last, north_rep)
 
-    _login(page, live_server, "north_rep")
+    login_as(page, live_server, "north_rep")
     assert page.get_by_test_id("alerts-unread").inner_text().strip() != ""
     page.click("header nav >> text=预警")
     page.wait_for_selector("[data-testid=alert-figures]")
@@ -92,7 +86,7 @@ def test_rep_reads_acknowledges_and_logs_a_visit(page, browser, live_server, wor
     mobile = phone.new_page()
     mobile.set_default_timeout(15000)
     try:
-        _login(mobile, live_server, "north_rep")
+        login_as(mobile, live_server, "north_rep")
         mobile.goto(f"{live_server.url}/alerts/{alert.pk}/")
         mobile.wait_for_selector("#chart-alert canvas")
         width = mobile.evaluate("document.documentElement.scrollWidth")

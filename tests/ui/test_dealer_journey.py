@@ -3,22 +3,16 @@
 import pytest
 
 from qudao.dealers.models import Dealer
-from tests.factories import PASSWORD
+from tests.ui.conftest import login_as
 
 pytestmark = [pytest.mark.ui, pytest.mark.django_db(transaction=True)]
 
 
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_rep_searches_edits_a_dealer_and_sees_the_dashboard(page, live_server, world, north_rep,
                                                            shot):
-    _login(page, live_server, "north_rep")
+    login_as(page, live_server, "north_rep")
     # Default language is Simplified Chinese.
     assert page.locator("h1").inner_text() == "仪表盘"
     page.wait_for_function("document.querySelector('#chart-status canvas') !== null")
@@ -64,7 +58,7 @@ def test_dealer_list_works_on_a_phone(browser, live_server, world, hq_admin, sho
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
                                   is_mobile=True, has_touch=True)
     page = context.new_page()
-    _login(page, live_server, "hq_admin")
+    login_as(page, live_server, "hq_admin")
     page.goto(f"{live_server.url}/dealers/")
     rows = page.locator("[data-testid=dealer-table] tbody tr")
     assert rows.count() == 5

@@ -10,19 +10,12 @@ from django.utils import timezone
 
 from qudao.finance.models import CreditAccount, Invoice
 from qudao.orders.models import Order
-from tests.factories import PASSWORD
 from tests.trade import priced_product, trading_dealer
+from tests.ui.conftest import login_as
 
 pytestmark = [pytest.mark.ui, pytest.mark.django_db(transaction=True)]
 
 
-def _login(page, live_server, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_portal_order_over_credit_to_statement(page, browser, live_server, world, finance,
@@ -35,7 +28,7 @@ def test_portal_order_over_credit_to_statement(page, browser, live_server, world
     page.on("dialog", lambda dialog: dialog.accept())
 
     # 1. The dealer's boss orders 15 bottles (1,500.00) against a credit of 1,000.00.
-    _login(page, live_server, "dealer_a_admin")
+    login_as(page, live_server, "dealer_a_admin")
     page.goto(f"{live_server.url}/orders/new/")
     page.fill("[data-testid=product-search]", "GT500")
     page.click(f"button.add-line[data-sku='{product.sku}']")
@@ -51,7 +44,7 @@ def test_portal_order_over_credit_to_statement(page, browser, live_server, world
     assert order.status == "submitted" and order.total_amount == Decimal("1500.00")
 
     # 2. Finance sees the reason in its queue and approves.
-    _login(page, live_server, "finance")
+    login_as(page, live_server, "finance")
     page.goto(f"{live_server.url}/orders/approvals/")
     queue = page.get_by_test_id("approval-queue")
     assert order.number in queue.inner_text()
@@ -64,7 +57,7 @@ def test_portal_order_over_credit_to_statement(page, browser, live_server, world
     assert CreditAccount.objects.get(dealer=world.dealer_a).reserved == Decimal("1500.00")
 
     # 3. The order desk ships everything from one batch: the shipment is invoiced.
-    _login(page, live_server, "service")
+    login_as(page, live_server, "service")
     page.goto(f"{live_server.url}/orders/{order.pk}/ship/")
     line = order.lines.get()
     page.fill(f"input[name=qty_{line.pk}]", "15")
@@ -81,7 +74,7 @@ def test_portal_order_over_credit_to_statement(page, browser, live_server, world
     assert (account.reserved, account.receivable) == (Decimal("0.00"), Decimal("1500.00"))
 
     # 4. Finance records the dealer's bank transfer; it settles the invoice.
-    _login(page, live_server, "finance")
+    login_as(page, live_server, "finance")
     page.goto(f"{live_server.url}/finance/payments/new/")
     page.select_option("select[name=dealer]", str(world.dealer_a.pk))
     page.fill("input[name=amount]", "1500.00")
@@ -93,7 +86,7 @@ def test_portal_order_over_credit_to_statement(page, browser, live_server, world
     assert invoice.status == "paid"
 
     # 5. The dealer's statement: the invoice, the payment, nothing left to pay.
-    _login(page, live_server, "dealer_a_admin")
+    login_as(page, live_server, "dealer_a_admin")
     page.goto(f"{live_server.url}/finance/statement/")
     table = page.get_by_test_id("statement-table").inner_text()
     assert invoice.number in table and "BANK-778899" in table
@@ -104,7 +97,7 @@ def test_portal_order_over_credit_to_statement(page, browser, live_server, world
                                 is_mobile=True, has_touch=True)
     mobile = phone.new_page()
     try:
-        _login(mobile, live_server, "dealer_a_admin")
+        login_as(mobile, live_server, "dealer_a_admin")
         for path, name in ((f"/orders/{order.pk}/", "trade-phone-order"),
                            ("/finance/statement/", "trade-phone-statement")):
             mobile.goto(f"{live_server.url}{path}")
