@@ -102,8 +102,10 @@ def _routers() -> None:
     from qudao.finance.api import router as finance_router
     from qudao.imports.api import router as imports_router
     from qudao.orders.api import router as orders_router
+    from qudao.service.api import router as service_router
     from qudao.stock.api import router as stock_router
     from qudao.territories.api import router as territories_router
+    from qudao.visits.api import router as visits_router
 
     api.add_router("", accounts_router)
     api.add_router("", dashboard_router)
@@ -116,6 +118,8 @@ def _routers() -> None:
     api.add_router("", stock_router)
     api.add_router("", imports_router)
     api.add_router("", alerts_router)
+    api.add_router("", service_router)
+    api.add_router("", visits_router)
 
 
 _routers()

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "qudao.imports",
     "qudao.analytics",
     "qudao.alerts",
+    "qudao.service",
+    "qudao.visits",
     "qudao.dashboard",
 ]
 

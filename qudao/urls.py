@@ -16,6 +16,8 @@ urlpatterns = [
     path("finance/", include("qudao.finance.urls")),
     path("stock/", include("qudao.stock.urls")),
     path("alerts/", include("qudao.alerts.urls")),
+    path("service/", include("qudao.service.urls")),
+    path("visits/", include("qudao.visits.urls")),
     path("imports/", include("qudao.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

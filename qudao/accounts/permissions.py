@@ -26,6 +26,16 @@ _ORDER_DESK = {"orders.ship_order", "orders.decide_return", "orders.import_order
 _ALERTS_SEE = {"alerts.view_alert"}
 _ALERTS_HANDLE = {"alerts.view_alert", "alerts.handle_alert"}
 _ALERTS_TUNE = {"alerts.change_rule", "alerts.export_alert"}
+# Dealer service: the directory and requests every staff role and dealer sees (in scope);
+# who answers requests; who keeps the directory and the working calendar; reports.
+_SERVICE_SEE = {"service.view_directory", "service.view_request", "service.add_request"}
+_SERVICE_HANDLE = _SERVICE_SEE | {"service.handle_request"}
+_SERVICE_REPORT = {"service.export_request", "service.view_report"}
+_SERVICE_RUN = _SERVICE_REPORT | {"service.change_directory"}
+# Calls and visits: who logs them, who reads the compliance figures.
+_VISITS_SEE = {"visits.view_visit"}
+_VISITS_LOG = {"visits.view_visit", "visits.add_visit"}
+_VISITS_RUN = {"visits.export_visit"}
 _DEALER_EDIT = {
     "dealers.add_dealer", "dealers.change_dealer", "dealers.add_contact",
     "dealers.change_contact", "dealers.delete_contact",
@@ -39,24 +49,29 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "territories.add_territory", "territories.change_territory",
         "territories.assign_territory", "accounts.view_user",
     } | _FIELD_TRADE | _AGREEMENT_DECIDE | _TRADE_EXPORT | _MONEY | _ORDER_DESK
-    | _ALERTS_HANDLE | _ALERTS_TUNE,
+    | _ALERTS_HANDLE | _ALERTS_TUNE | _SERVICE_HANDLE | _SERVICE_RUN | _VISITS_LOG
+    | _VISITS_RUN,
     Role.SALES_DIRECTOR: _STAFF_READ | _DEALER_EDIT | _FIELD_TRADE | _AGREEMENT_DECIDE
-    | _TRADE_EXPORT | _ALERTS_HANDLE | _ALERTS_TUNE | {
+    | _TRADE_EXPORT | _ALERTS_HANDLE | _ALERTS_TUNE | _SERVICE_HANDLE | _SERVICE_RUN
+    | _VISITS_LOG | _VISITS_RUN | {
         "dealers.change_status", "dealers.import_dealer", "dealers.export_dealer",
         "catalog.export_product", "catalog.change_price", "territories.assign_territory",
         "accounts.view_user",
     },
     Role.REGIONAL_MANAGER: _STAFF_READ | _DEALER_EDIT | _FIELD_TRADE | _TRADE_EXPORT
-    | _ALERTS_HANDLE | {"alerts.export_alert"} | {
+    | _ALERTS_HANDLE | {"alerts.export_alert"} | _SERVICE_HANDLE | _SERVICE_REPORT | _VISITS_LOG
+    | _VISITS_RUN | {
         "agreements.approve_agreement",
         "dealers.change_status", "dealers.import_dealer", "dealers.export_dealer",
         "catalog.export_product", "accounts.view_user",
     },
     Role.SALES_REP: _STAFF_READ | _DEALER_EDIT | _FIELD_TRADE | _ALERTS_HANDLE
-    | {"dealers.export_dealer"},
-    Role.FINANCE: _STAFF_READ | _TRADE_EXPORT | _MONEY | _ALERTS_SEE | {
+    | _SERVICE_HANDLE | _VISITS_LOG | {"dealers.export_dealer"},
+    Role.FINANCE: _STAFF_READ | _TRADE_EXPORT | _MONEY | _ALERTS_SEE | _SERVICE_HANDLE
+    | _VISITS_SEE | {
         "dealers.export_dealer", "catalog.export_product", "alerts.export_alert"},
-    Role.CUSTOMER_SERVICE: _STAFF_READ | _ORDER_DESK | _ALERTS_SEE | {
+    Role.CUSTOMER_SERVICE: _STAFF_READ | _ORDER_DESK | _ALERTS_SEE | _SERVICE_HANDLE
+    | _SERVICE_RUN | _VISITS_SEE | {
         "dealers.export_dealer", "orders.add_order", "orders.add_return",
         "orders.export_order"},
     Role.DEALER_ADMIN: {
@@ -64,11 +79,13 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "dealers.add_contact", "dealers.change_contact", "dealers.delete_contact",
         "agreements.view_agreement", "orders.view_order", "orders.add_order",
         "orders.cancel_order", "orders.add_return", "finance.view_finance",
-        "stock.view_stock", "stock.add_report",
+        "stock.view_stock", "stock.add_report", "service.view_directory",
+        "service.view_request", "service.add_request", "service.rate_request",
     },
     Role.DEALER_STAFF: {"dealers.view_dealer", "dealers.view_contact", "catalog.view_product",
                         "orders.view_order", "orders.add_order", "stock.view_stock",
-                        "stock.add_report"},
+                        "stock.add_report", "service.view_directory", "service.view_request",
+                        "service.add_request", "service.rate_request"},
 }
 
 

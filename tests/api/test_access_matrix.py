@@ -62,7 +62,8 @@ MATRIX = {
 #   RECORDS = {name: (path parameter, builder)}, builder(world) -> {dealer code: record id}
 #     making one record per dealer of the world, to read (200 or 404) and write (403/404).
 RECORDS: dict = {}
-for _app in ("agreements", "orders", "finance", "stock", "imports", "alerts"):
+for _app in ("agreements", "orders", "finance", "stock", "imports", "alerts", "service",
+             "visits"):
     _module = importlib.import_module(f"tests.{_app}.matrix")
     MATRIX.update(_module.ROUTES)
     RECORDS.update(_module.RECORDS)
