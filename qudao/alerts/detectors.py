@@ -212,7 +212,7 @@ def target_lag(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
 MISSING_FILL_MONTHS = 3
 
 
-def _reported_window(panel: pl.DataFrame, window: int, **columns: pl.Expr) -> pl.DataFrame:
+def _reported_window(panel: pl.DataFrame, **columns: pl.Expr) -> pl.DataFrame:
     """The panel with `columns` computed over each dealer's reported months only (rows
     without a report get null): "the last three months" of a dealer that skipped one are
     its last three reports."""
@@ -227,7 +227,7 @@ def _stock_days(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
     window = int(p.get("window", 3))
     days = pl.col("month_end").dt.day().cast(pl.Float64)
     frame = _reported_window(
-        panel, window,
+        panel,
         sold_window=pl.col("sold_quantity").rolling_sum(window, min_samples=window),
         days_window=days.rolling_sum(window, min_samples=window))
     daily = pl.col("sold_window") / pl.col("days_window")
@@ -260,7 +260,9 @@ def stock_low(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
 
 def stock_high(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
     """Days of stock above the maximum of the dealer's agreement: overstock (压货), cash
-    tied up, a temptation to dump or sell across regions."""
+    tied up, a temptation to dump or sell across regions. A dealer that sold less than
+    `min_base` units in the window has no days of stock to count: its silence is the
+    order rules' news (stopped ordering, orders drop)."""
     frame = _stock_days(panel, p)
     eligible = (pl.col("stock_days").is_not_null() & pl.col("max_days").is_not_null()
                 & (pl.col("max_days") > 0)
@@ -311,7 +313,7 @@ def coverage_shrinking(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
     """Customers the dealer sold to (its flow report) against the average of its last
     reports: its coverage shrinking. A month without a report is no data."""
     window = int(p.get("window", 3))
-    frame = _reported_window(panel, window, customers_before=pl.col("active_customers")
+    frame = _reported_window(panel, customers_before=pl.col("active_customers")
                              .rolling_mean(window, min_samples=window).shift(1))
     return frame.with_columns(
         customers=pl.when(pl.col("stock_reports") > 0).then(pl.col("active_customers")),
@@ -435,7 +437,7 @@ DETECTORS: dict[str, Detector] = {d.signal: d for d in [
     Detector("coverage_shrinking", _("Coverage shrinking"),
              _("The dealer sold to fewer customers this month (its flow report) than in its "
                "last reports."),
-             "change", "count", {"window": 3, "threshold": 0.3, "min_base": 5},
+             "change", "count", {"window": 3, "threshold": 0.4, "min_base": 5},
              coverage_shrinking, series="customers"),
     Detector("stagnant", _("Not growing"),
              _("Orders of the last twelve months no higher than the twelve before, while "

@@ -27,6 +27,8 @@ PARAM_LABELS = {
     "min_dealers": _("Minimum dealers to judge"),
     "rise": _("Rise against last month (0.5 = 50%)"),
     "more_days": _("Days later than the year before"),
+    "share": _("Share of the province's dealers alerted (0.2 = 20%)"),
+    "max_growth": _("Highest growth still counted as not growing (0.0 = none)"),
 }
 PARAM_CHOICES = {
     "measure": [("amount", _("Order amount")), ("quantity", _("Quantity"))],

@@ -139,6 +139,15 @@ FIGURE_LABELS = {
     "overdue_aged": (_("Over 30 days past due at month end"), _("At the end of the month before")),
     "payment_delay": (_("Days late, recent collections"), _("Days late, the year before")),
     "target_lag": (_("Orders this year so far"), _("Target so far")),
+    "stock_low": (_("Days of stock at month end"), _("Safety stock (days)")),
+    "stock_high": (_("Days of stock at month end"), _("Maximum stock (days)")),
+    "stock_report_missing": (_("Reports sent for the month"), _("Reports expected")),
+    "network_reach": (_("Sub-dealers ordering this month"),
+                      _("Sub-dealers ordering, months before")),
+    "coverage_shrinking": (_("Customers sold to this month"),
+                           _("Customers sold to, months before")),
+    "stagnant": (_("Orders of the last 12 months"), _("Orders of the 12 months before")),
+    "channel_review": (_("Share of dealers alerted"), _("Share that calls for a review")),
 }
 
 
@@ -146,6 +155,15 @@ def _figure_labels(signal: str, params: dict[str, Any]) -> tuple[Any, Any]:
     if signal in FIGURE_LABELS:
         return FIGURE_LABELS[signal]
     return _("This month"), BASIS_LABELS.get(params.get("basis", "trailing"), _("Baseline"))
+
+
+def _rule_counts(counts: Any) -> list[tuple[str, int]]:
+    """The channel review's alerts per rule, by rule name, most first."""
+    if not isinstance(counts, dict):
+        return []
+    names = {r.code: r.display_name for r in Rule.objects.filter(code__in=list(counts))}
+    return sorted(((names.get(code, code), n) for code, n in counts.items()),
+                  key=lambda item: -item[1])
 
 
 def explanation(alert: Alert) -> dict[str, Any]:
@@ -162,9 +180,12 @@ def explanation(alert: Alert) -> dict[str, Any]:
         "adjusted": details.get("adjusted"),
         "chart": {"months": series.get("months", []),
                   "values": [None if v is None else float(v) for v in series.get("values", [])],
-                  "from_zero": details.get("unit", "money") in ("money", "quantity"),
+                  "from_zero": details.get("unit", "money") in ("money", "quantity", "count",
+                                                                 "days"),
                   "baseline": None if alert.baseline is None else float(alert.baseline)},
         "dealers": details.get("dealers"), "single": details.get("single"),
+        "judged": details.get("judged"), "alerted": details.get("alerted"),
+        "rules": _rule_counts(details.get("rules")),
     }
 
 

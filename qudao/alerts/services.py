@@ -213,6 +213,9 @@ def scan(*, periods: tuple[datetime.date, datetime.date] | None = None,
     the last full scan over the periods (or, when there is none, against medians of every
     dealer computed now), so they meet the same peers as in a full scan; the shares per rep
     or region need every dealer and are left to full scans.
+
+    A full scan ends with the channel review: per province, the share of its dealers with
+    an alert of this scan's dealer rules in the month (see `_review_panel`).
     """
     last = last_complete_month()
     periods = periods or (last, last)
@@ -222,6 +225,11 @@ def scan(*, periods: tuple[datetime.date, datetime.date] | None = None,
         Rule.objects.filter(enabled=True).prefetch_related("territories"))
     if dealer_ids is not None:
         rules = [rule for rule in rules if subject_kind(rule) == "dealer"]
+    reviews = [rule for rule in rules if DETECTORS[rule.signal].reads_alerts]
+    rules = [rule for rule in rules if not DETECTORS[rule.signal].reads_alerts]
+    # The review of the first month needs the dealer alerts of the month before it too
+    # (a concentration already there is no news): judge one month more, write the periods.
+    judged = (add_months(periods[0], -1), periods[1]) if reviews else periods
     first, last_month = window_for(periods)
     panel = build_panel(first, last_month, dealer_ids)
     source = _full_scan_covering(periods) if dealer_ids is not None else None
@@ -233,6 +241,7 @@ def scan(*, periods: tuple[datetime.date, datetime.date] | None = None,
     managers = _Managers()
     peer_stats: dict[str, Any] = {}
     alerts: list[Alert] = []
+    dealer_hits: list[pl.DataFrame] = []
     for rule in rules:
         stats = None
         if dealer_ids is not None and DETECTORS[rule.signal].kind == "change":
@@ -241,10 +250,19 @@ def scan(*, periods: tuple[datetime.date, datetime.date] | None = None,
                 if everyone is None:
                     everyone = build_panel(first, last_month)
                 stats = evaluate(rule, everyone, periods)[1]
-        hits, used = evaluate(rule, panel, periods, stats=stats)
+        hits, used = evaluate(rule, panel, judged, stats=stats)
         if used:
             peer_stats[rule.code] = used
+        if subject_kind(rule) == "dealer":
+            dealer_hits.append(hits.select(dealer="subject", month="month",
+                                           code=pl.lit(rule.code)))
+        hits = hits.filter(pl.col("month") >= periods[0])
         alerts.extend(_alert_rows(rule, hits, panel, run, managers, dealers))
+    if reviews:
+        review_panel = _review_panel(panel, dealer_hits)
+        for rule in reviews:
+            hits, _used = evaluate(rule, review_panel, periods)
+            alerts.extend(_alert_rows(rule, hits, panel, run, managers, dealers))
     with transaction.atomic():
         Alert.objects.bulk_create(alerts, ignore_conflicts=True, batch_size=2000)
         run.raised = Alert.objects.filter(scan=run).count()
@@ -254,6 +272,34 @@ def scan(*, periods: tuple[datetime.date, datetime.date] | None = None,
         run.save()
         _notify(run)
     return run
+
+
+def _review_panel(panel: pl.DataFrame, dealer_hits: list[pl.DataFrame]) -> pl.DataFrame:
+    """The panel with `alert_rules`: per dealer and month, the codes of the dealer rules
+    that found something (the alerts a scan raises, whether or not an earlier scan had
+    raised them already), which the channel review counts per province."""
+    found = [hits for hits in dealer_hits if hits.height]
+    if not found:
+        return panel.with_columns(alert_rules=pl.lit(None, pl.List(pl.Utf8)))
+    codes = (pl.concat(found).group_by("dealer", "month")
+             .agg(alert_rules=pl.col("code").unique().sort()))
+    return panel.join(codes, on=["dealer", "month"], how="left")
+
+
+def _review_hits(rule: Rule, panel: pl.DataFrame,
+                 periods: tuple[datetime.date, datetime.date],
+                 scope: RuleScope | None = None) -> pl.DataFrame:
+    """What a rule reading the dealer alerts (the channel review) finds in the periods,
+    judging the switched-on dealer rules first, as a full scan does."""
+    judged = (add_months(periods[0], -1), periods[1])
+    dealer_hits = []
+    for other in Rule.objects.filter(enabled=True).prefetch_related("territories"):
+        if DETECTORS[other.signal].reads_alerts or subject_kind(other) != "dealer":
+            continue
+        hits = evaluate(other, panel, judged)[0]
+        dealer_hits.append(hits.select(dealer="subject", month="month",
+                                       code=pl.lit(other.code)))
+    return evaluate(rule, _review_panel(panel, dealer_hits), periods, scope=scope)[0]
 
 
 def scan_changed(*, since: datetime.datetime | None = None) -> ScanRun | None:
@@ -278,7 +324,11 @@ def scan_changed(*, since: datetime.datetime | None = None) -> ScanRun | None:
         read = (FactsRun.objects.filter(finished_at__lte=last.started_at)
                 .order_by("-started_at").first())
         since = read.started_at if read else last.started_at
-    dealers = sorted({dealer for dealer, day in changed_dealer_months(since) if day <= month})
+    changed = {dealer for dealer, day in changed_dealer_months(since) if day <= month}
+    # A sub-dealer's orders are its parent's network: judge the parent again too.
+    parents = set(Dealer.objects.filter(pk__in=changed, parent__isnull=False)
+                  .values_list("parent_id", flat=True))
+    dealers = sorted(changed | parents)
     if not dealers:
         return None
     return scan(dealer_ids=dealers, kind=ScanKind.INCREMENTAL)
@@ -509,7 +559,10 @@ def rule_preview(*, rule: Rule, months: int = 12, today: datetime.date | None = 
         scope = RuleScope(paths=[t.path for t in territories or []],
                           levels=list(rule.channel_levels or []),
                           grades=list(rule.grades or []))
-    hits, _used = evaluate(rule, panel, periods, scope=scope)
+    if DETECTORS[rule.signal].reads_alerts:
+        hits = _review_hits(rule, panel, periods, scope=scope)
+    else:
+        hits, _used = evaluate(rule, panel, periods, scope=scope)
     counts = dict(hits.group_by("month").agg(n=pl.len()).iter_rows())
     return [{"month": m, "count": counts.get(m, 0)}
             for m in (add_months(periods[0], n) for n in range(months))]

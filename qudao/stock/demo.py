@@ -85,7 +85,9 @@ def _reports(rng: random.Random, plan: h.DealerPlan, *, window: h.Window,
             continue
         sold: dict[int, int] = {}
         for product in list(stock):
-            out = int(stock[product] * rng.uniform(0.7, 0.95))
+            # About 40 days of stock on hand: inside the agreements' safety (15-30 days)
+            # and maximum stock, as a dealer that keeps its agreement holds.
+            out = int(stock[product] * rng.uniform(0.38, 0.48))
             if out > 0:
                 sold[product] = out
                 stock[product] -= out

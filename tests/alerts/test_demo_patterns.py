@@ -20,6 +20,7 @@ from qudao.finance.models import Invoice, PaymentAllocation
 from qudao.orders import history as h
 from qudao.orders.choices import SALES_STATUSES
 from qudao.orders.models import Order, OrderLine
+from qudao.stock.models import StockReport
 
 ZERO = Decimal("0.00")
 # Rules on what a dealer orders and pays per unit, as opposed to its money owed.
@@ -148,6 +149,36 @@ def _late_payers_show_when_first_30_days_overdue(found, months, min_base, rise):
     return late
 
 
+def _missing_reports_show_the_month_they_were_due(found, first_period, last_month,
+                                                  regular: int):
+    """The demo skips some stock reports: a dealer that sent the `regular` reports before a
+    missing one is flagged in the month after it (when that report was due)."""
+    sent = defaultdict(set)
+    for dealer, period in StockReport.objects.values_list("dealer_id", "period"):
+        sent[dealer].add(period)
+    expected = set()
+    for dealer, periods in sent.items():
+        month = first_period
+        while month <= last_month:
+            due = h.add_months(month, -1)
+            if due not in periods and all(h.add_months(due, -n) in periods
+                                          for n in range(1, regular + 1)):
+                expected.add((dealer, month))
+            month = h.add_months(month, 1)
+    raised = {(dealer, month) for (dealer, code), periods in found.items()
+              if code == "stock-report-missing" for month in periods}
+    assert expected and raised == expected
+    return expected
+
+
+def _declining_dealers_stop_growing_and_steady_ones_do_not(found):
+    """Declining dealers' last twelve months fall below the twelve before while their
+    peers grow; steady dealers (-3% to +15% a year) are never flagged."""
+    for dealer in _tagged(h.DECLINING):
+        assert found[(dealer, "stagnant")], dealer
+    assert not [dealer for dealer in _tagged(h.STEADY) if found[(dealer, "stagnant")]]
+
+
 def _steady_dealers_are_quiet(found, first_period, last_month):
     """Share of steady dealer-months (from each dealer's first order) with an order or
     price alarm."""
@@ -189,6 +220,11 @@ def test_the_scan_finds_every_planted_pattern_in_the_month_it_first_shows():
         (last_month.year - window.start.year) * 12 + last_month.month - window.start.month + 1)]
     _late_payers_show_when_first_30_days_overdue(
         found, months, Decimal(str(overdue["min_base"])), 1 + Decimal(str(overdue["rise"])))
+
+    _missing_reports_show_the_month_they_were_due(
+        found, first_period, last_month,
+        int(Rule.objects.get(code="stock-report-missing").params["regular_months"]))
+    _declining_dealers_stop_growing_and_steady_ones_do_not(found)
 
     alarms, dealer_months = _steady_dealers_are_quiet(found, first_period, last_month)
     # Steady dealers vary ±5% a month around a trend of -3% to +15% a year, and their

@@ -247,3 +247,21 @@ def test_hq_manages_webhooks_with_audit(world, hq_admin, north_manager, login):
     assert list(AuditEvent.objects.filter(event__startswith="alert_webhook").order_by("pk")
                 .values_list("event", flat=True)) == ["alert_webhook.added",
                                                       "alert_webhook.deleted"]
+
+
+@pytest.mark.django_db
+def test_channel_review_shows_what_concentrated(world, hq_admin, north_manager, east_rep,
+                                                login):
+    review = Alert.objects.create(
+        rule=Rule.objects.get(code="channel-review"), period=MARCH,
+        subject_key=f"territory:{world.hebei.pk}", territory=world.hebei, severity="warning",
+        value=Decimal("0.2500"), baseline=Decimal("0.2000"), manager=north_manager,
+        assigned_to=north_manager,
+        details={"unit": "ratio", "judged": 24, "alerted": 6,
+                 "rules": {"order-drop-yoy": 2, "overdue-30": 4}})
+    page = login(hq_admin).get(f"/alerts/{review.pk}/").content.decode()
+    assert "24 / 6" in page and "25%" in page and "20%" in page
+    assert "Overdue beyond 30 days rising: 4 · Orders down on the same month last year: 2" in page
+    # The manager of the region sees it; a rep of another region does not.
+    assert login(north_manager).get(f"/alerts/{review.pk}/").status_code == 200
+    assert login(east_rep).get(f"/alerts/{review.pk}/").status_code == 404
