@@ -193,6 +193,11 @@ CELERY_BEAT_SCHEDULE = {
                        "options": {"expires": 55}},
     "digest-alerts": {"task": "alerts.digest", "schedule": crontab(hour=7, minute=30),
                       "options": {"expires": 3600}},
+    # Service requests past a deadline go up a level; resolved ones close after a week.
+    "escalate-service": {"task": "service.escalate", "schedule": crontab(minute="*/5"),
+                         "options": {"expires": 240}},
+    "auto-close-service": {"task": "service.auto_close", "schedule": crontab(hour=2, minute=0),
+                           "options": {"expires": 3600}},
 }
 
 PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "25"))

@@ -60,6 +60,18 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _seeds_back(request):
+    """A transactional test starts with the seeded rows an earlier one may have flushed."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        from tests.seeds import ensure_seeded
+
+        ensure_seeded()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
     yield

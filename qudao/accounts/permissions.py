@@ -34,7 +34,7 @@ _SERVICE_REPORT = {"service.export_request", "service.view_report"}
 _SERVICE_RUN = _SERVICE_REPORT | {"service.change_directory"}
 # Calls and visits: who logs them, who reads the compliance figures.
 _VISITS_SEE = {"visits.view_visit"}
-_VISITS_LOG = {"visits.view_visit", "visits.add_visit"}
+_VISITS_LOG = {"visits.view_visit", "visits.add_visit", "visits.export_visit"}
 _VISITS_RUN = {"visits.export_visit"}
 _DEALER_EDIT = {
     "dealers.add_dealer", "dealers.change_dealer", "dealers.add_contact",

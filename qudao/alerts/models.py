@@ -67,10 +67,10 @@ class ScanRun(models.Model):
 class Alert(TimeStampedModel):
     """What one rule found about one dealer (or one rep, or one region) in one month.
 
-    `subject_key` ("dealer:12", "rep:5", "territory:3") makes the alert unique per rule and
-    period, so a re-scan never raises it twice. The numbers that explain it are kept as
-    found: this period, the baseline, the change and the peer median, and in `details`
-    every other figure and the trend the chart draws.
+    `subject_key` ("dealer:12", "rep:5", "territory:3", "product:9") makes the alert unique
+    per rule and period, so a re-scan never raises it twice. The numbers that explain it
+    are kept as found: this period, the baseline, the change and the peer median, and in
+    `details` every other figure and the trend the chart draws.
     """
 
     rule = models.ForeignKey(Rule, verbose_name=_("rule"), on_delete=models.PROTECT,
@@ -84,6 +84,8 @@ class Alert(TimeStampedModel):
                                   related_name="+")
     rep = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sales rep"), null=True,
                             blank=True, on_delete=models.SET_NULL, related_name="+")
+    product = models.ForeignKey("catalog.Product", verbose_name=_("product"), null=True,
+                                blank=True, on_delete=models.SET_NULL, related_name="+")
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
     status = models.CharField(_("status"), max_length=14, choices=AlertStatus.choices,
                               default=AlertStatus.NEW)

@@ -46,6 +46,14 @@ class DealerMonth(models.Model):
     stock_quantity = models.BigIntegerField(_("quantity on hand"), default=0)
     sold_quantity = models.BigIntegerField(_("quantity sold"), default=0)
     active_customers = models.IntegerField(_("customers sold to"), default=0)
+    # Service requests the dealer raised in the month (all types; complaints and product
+    # quality among them) and the contacts with it (calls both ways, visits).
+    requests = models.IntegerField(_("service requests"), default=0)
+    complaints = models.IntegerField(_("complaints"), default=0)
+    quality_issues = models.IntegerField(_("product quality issues"), default=0)
+    calls_in = models.IntegerField(_("calls from the dealer"), default=0)
+    calls_out = models.IntegerField(_("calls to the dealer"), default=0)
+    visits = models.IntegerField(_("visits"), default=0)
 
     class Meta:
         verbose_name = _("dealer month")

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 from django.db.models import Case, Count, F, Max, Min, Q, Sum, Value, When
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
 from qudao.agreements.models import AgreementTarget
@@ -21,13 +21,19 @@ from qudao.finance.choices import InvoiceKind
 from qudao.finance.models import Invoice, Payment, PaymentAllocation
 from qudao.orders.choices import SALES_STATUSES
 from qudao.orders.models import Order, OrderLine
+from qudao.service.models import ServiceRequest
 from qudao.stock.models import FlowLine, StockLine, StockReport
+from qudao.visits.choices import ContactKind
+from qudao.visits.models import Contact
+
+COMPLAINT_CODES, QUALITY_CODES = ("complaint",), ("quality",)
 
 MEASURES = ["order_amount", "list_amount", "order_quantity", "order_lines", "order_count",
             "invoiced_amount", "payment_amount", "target_amount", "first_order_day",
             "last_order_day", "overdue_added", "overdue_paid", "overdue30_added",
             "overdue30_paid", "allocated_amount", "stock_reports", "stock_quantity",
-            "sold_quantity", "active_customers",
+            "sold_quantity", "active_customers", "requests", "complaints", "quality_issues",
+            "calls_in", "calls_out", "visits",
             "late_amount_days"]
 # How a measure's partial values from the sources combine (SUM unless named here).
 COMBINE = {"first_order_day": "MIN", "last_order_day": "MAX"}
@@ -110,6 +116,10 @@ def _month_after(month: datetime.date) -> datetime.date:
     return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def _sources(dealer_ids: list[int] | None, months: Window | None = None
              ) -> list[models.QuerySet]:
     """One query per source; only the given dealers' rows when `dealer_ids` is given, and
@@ -166,7 +176,24 @@ def _sources(dealer_ids: list[int] | None, months: Window | None = None
             "sold_quantity": Sum("quantity"),
             "active_customers": Count("customer_id", distinct=True)}),
     ]
+    kind = {k: Count("id", filter=Q(kind=k)) for k in ContactKind}
+    specs.append((Contact.objects.all(), "dealer_id", "month", 0, {
+        "calls_in": kind[ContactKind.CALL_IN], "calls_out": kind[ContactKind.CALL_OUT],
+        "visits": kind[ContactKind.VISIT]}))
     queries = []
+    requests = ServiceRequest.objects.all()
+    if dealer_ids is not None:
+        requests = requests.filter(dealer_id__in=dealer_ids)
+    if months is not None:
+        # Raised at a moment: the month is the local (TIME_ZONE) one.
+        requests = requests.filter(created_at__gte=_local_midnight(months[0]),
+                                   created_at__lt=_local_midnight(_month_after(months[1])))
+    queries.append(_row(requests, "dealer_id",
+                        TruncMonth("created_at", output_field=models.DateField()),
+                        requests=Count("id"),
+                        complaints=Count("id", filter=Q(function__code__in=COMPLAINT_CODES)),
+                        quality_issues=Count("id",
+                                             filter=Q(function__code__in=QUALITY_CODES))))
     for rows, dealer, day, shift, measures in specs:
         if dealer_ids is not None:
             rows = rows.filter(**{f"{dealer}__in": dealer_ids})
@@ -255,6 +282,9 @@ def changed_dealer_months(since: datetime.datetime) -> set[tuple[int, datetime.d
         (AgreementTarget.objects.filter(agreement__updated_at__gte=since),
          "agreement__dealer_id", "month"),
         (StockReport.objects.filter(updated_at__gte=since), "dealer_id", "period"),
+        (Contact.objects.filter(updated_at__gte=since), "dealer_id", "month"),
+        (ServiceRequest.objects.filter(updated_at__gte=since), "dealer_id",
+         TruncMonth("created_at", output_field=models.DateField())),
     ):
         keys.update(queryset.order_by().annotate(m=MonthStart(day))
                     .values_list(dealer, "m").distinct())

@@ -35,6 +35,16 @@ def navigation(request):
             items.append((_("My statement"), reverse("finance:my_statement"), "finance"))
         else:
             items.append((_("Finance"), reverse("finance:credit_list"), "finance"))
+    if user.has_perm("service.view_request"):
+        from django.utils.functional import SimpleLazyObject
+
+        from qudao.service.queries import unread_count as service_unread
+
+        label = _("My requests") if user.is_dealer_user else _("Service requests")
+        items.append((label, reverse("service:request_list"), "service"))
+        extra["service_unread"] = SimpleLazyObject(lambda: service_unread(user))
+    if user.has_perm("visits.view_visit"):
+        items.append((_("Calls and visits"), reverse("visits:contact_list"), "visits"))
     if user.has_perm("stock.view_stock"):
         items.append((_("Stock reports"), reverse("stock:report_list"), "stock"))
     if user.has_perm("orders.import_order") or user.has_perm("finance.import_finance"):

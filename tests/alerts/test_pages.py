@@ -108,6 +108,9 @@ def test_detail_explains_the_numbers_and_marks_the_inbox_read(alerts, north_rep,
     page = client.get(f"/alerts/{alerts[0].pk}/").content.decode()
     assert "¥52,000.00" in page and "¥100,000.00" in page and "-48%" in page and "-5%" in page
     assert "Average of the months before" in page
+    # A visit with check-in and photos is logged in the visits app, linked to the alert.
+    assert (f'/visits/new/?kind=visit&amp;dealer={alerts[0].dealer_id}&amp;alert={alerts[0].pk}'
+            in page)
     assert Notification.objects.get(alert=alerts[0]).read_at is not None
     assert client.get("/alerts/inbox/").status_code == 200
     # Beijing is not his: 404, not a peek.

@@ -234,3 +234,52 @@ def test_facts_carry_the_months_stock_report(history):
     report.save()  # the report is replaced: its time stamp moves
     services.facts_refresh()
     assert DealerMonth.objects.get(dealer=a, month=FEB).stock_quantity == 10
+
+
+@pytest.mark.django_db
+def test_facts_count_requests_complaints_and_contacts_by_local_month(history, north_rep):
+    """Requests by the month they were raised in Shanghai time (late on the last day of a
+    month is still that month), complaints and quality issues among them; calls both ways
+    and visits by the contact's month."""
+    from django.utils import timezone as tz
+
+    from qudao.service.models import ServiceFunction, ServiceRequest
+    from qudao.visits.models import Contact
+
+    a = history.dealer_a
+    shanghai = tz.get_default_timezone()
+
+    def raised(code, moment):
+        return ServiceRequest.objects.create(
+            dealer=a, function=ServiceFunction.objects.get(code=code), subject="x",
+            description="x", response_hours=4, resolution_hours=16, first_response_due=moment,
+            resolution_due=moment, created_at=moment)
+
+    late_february = datetime.datetime(2026, 2, 28, 23, 30, tzinfo=shanghai)  # 15:30 UTC
+    raised("complaint", late_february)
+    raised("quality", datetime.datetime(2026, 2, 3, 9, 0, tzinfo=shanghai))
+    raised("logistics", datetime.datetime(2026, 3, 1, 0, 30, tzinfo=shanghai))
+
+    def contact(kind, day):
+        moment = datetime.datetime.combine(day, datetime.time(10), tzinfo=shanghai)
+        Contact.objects.create(dealer=a, staff=north_rep, kind=kind, happened_at=moment,
+                               month=day.replace(day=1))
+
+    for kind, day in (("call_in", datetime.date(2026, 2, 2)), ("call_in", datetime.date(
+            2026, 2, 9)), ("call_out", datetime.date(2026, 2, 10)),
+                      ("visit", datetime.date(2026, 3, 4))):
+        contact(kind, day)
+
+    services.facts_rebuild()
+
+    feb = DealerMonth.objects.get(dealer=a, month=FEB)
+    mar = DealerMonth.objects.get(dealer=a, month=MAR)
+    assert (feb.requests, feb.complaints, feb.quality_issues) == (2, 1, 1)
+    assert (mar.requests, mar.complaints, mar.quality_issues) == (1, 0, 0)
+    assert (feb.calls_in, feb.calls_out, feb.visits) == (2, 1, 0)
+    assert (mar.calls_in, mar.calls_out, mar.visits) == (0, 0, 1)
+
+    # A complaint logged later for March is picked up by the refresh.
+    raised("complaint", datetime.datetime(2026, 3, 15, 14, 0, tzinfo=shanghai))
+    services.facts_refresh()
+    assert DealerMonth.objects.get(dealer=a, month=MAR).complaints == 1

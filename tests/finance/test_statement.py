@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.http import Http404
+from django.utils import timezone
 
 from qudao.finance import queries, services
 from tests.finance.factories import invoiced
@@ -54,7 +55,7 @@ def test_statement_balances_are_exact(history, finance):
 
 @pytest.mark.django_db
 def test_a_voided_payment_is_reversed_on_the_day_it_was_voided(history, finance):
-    today = datetime.date(2026, 11, 23)
+    today = timezone.localdate()  # the payment was voided today
     report = queries.statement(user=finance, dealer=history, date_from=datetime.date(2026, 11, 1),
                                date_to=today)
     assert report["opening_balance"] == D("850.00")

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from qudao.finance import services
@@ -15,7 +16,7 @@ from tests.helpers import page_queries
 from tests.trade import trading_dealer
 
 D = Decimal
-TODAY = datetime.date(2026, 11, 23)
+TODAY = timezone.localdate()  # payments are voided on the day the void is recorded
 
 
 def _sheet(response):

@@ -12,6 +12,9 @@ Each app's `demo.py` builds its part, in this order (each step needs the ones be
 7. orders.demo.run              3 years of orders, shipments, invoices, payments, deposits
                                 and credit accounts (finance.demo does the money)
 8. stock.demo.run               monthly stock reports with stock and flow lines
+9. visits.demo.run              calls and visits of the last months, month plans
+10. service.demo.run            service requests (some overdue and escalated, some rated)
+then the dealer-month facts are built and a year of alert scans run.
 
 Every step gets its own random.Random seeded from (seed, step), so the output is the same
 for the same seed, and changing one app's generator does not reshuffle the others'.
@@ -27,6 +30,8 @@ import time
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+
+ALERT_MONTHS = 12  # months of early warning the demo scans
 
 
 class Command(BaseCommand):
@@ -47,13 +52,17 @@ class Command(BaseCommand):
         from qudao.accounts.models import User
         from qudao.agreements import demo as agreements_demo
         from qudao.agreements.models import Agreement, AgreementTarget
+        from qudao.alerts import services as alert_services
+        from qudao.alerts.panel import add_months
         from qudao.analytics import services as analytics_services
         from qudao.catalog import demo as catalog_demo
         from qudao.dealers import demo as dealers_demo
         from qudao.orders import demo as orders_demo
         from qudao.orders import history
+        from qudao.service import demo as service_demo
         from qudao.stock import demo as stock_demo
         from qudao.territories import demo as territories_demo
+        from qudao.visits import demo as visits_demo
 
         if User.objects.filter(username="admin").exists():
             self.stdout.write("demo data already present (user “admin” exists); nothing done.")
@@ -71,6 +80,8 @@ class Command(BaseCommand):
             ("agreements", agreements_demo.run),
             ("orders", orders_demo.run),
             ("stock", stock_demo.run),
+            ("visits", visits_demo.run),
+            ("service", service_demo.run),
         ]
         ctx: dict = {}
         started = time.monotonic()
@@ -81,7 +92,8 @@ class Command(BaseCommand):
             # Millions of trade rows: their foreign keys are checked once, after the load.
             trade_tables = list(apps.get_app_config("orders").get_models()) + [
                 Agreement, AgreementTarget, *apps.get_app_config("finance").get_models(),
-                *apps.get_app_config("stock").get_models()]
+                *apps.get_app_config("stock").get_models(),
+                *apps.get_app_config("visits").get_models()]
             loading = (history.foreign_keys_added_after(trade_tables) if scale == "large"
                        else contextlib.nullcontext())
             with loading:
@@ -92,6 +104,11 @@ class Command(BaseCommand):
                                   f"{time.monotonic() - started - ctx.get('_steps', 0):6.1f} s")
             self._step("facts", lambda **_kw: analytics_services.facts_rebuild(),
                        scale=scale, seed=seed, ctx=ctx)
+            # A year of early warning, so the alert dashboard has its trend from the start.
+            last = alert_services.last_complete_month()
+            self._step("alerts", lambda **_kw: alert_services.scan(
+                periods=(add_months(last, -(ALERT_MONTHS - 1)), last)),
+                scale=scale, seed=seed, ctx=ctx)
         for model, count in ctx.get("trade_written", {}).items():
             self.stdout.write(f"  {model:<24} {count:>12,} rows")
         self.stdout.write(self.style.SUCCESS(
