@@ -99,6 +99,7 @@ def _routers() -> None:
     from qudao.catalog.api import router as catalog_router
     from qudao.dashboard.api import router as dashboard_router
     from qudao.dealers.api import router as dealers_router
+    from qudao.events.api import router as events_router
     from qudao.finance.api import router as finance_router
     from qudao.imports.api import router as imports_router
     from qudao.orders.api import router as orders_router
@@ -120,6 +121,7 @@ def _routers() -> None:
     api.add_router("", alerts_router)
     api.add_router("", service_router)
     api.add_router("", visits_router)
+    api.add_router("", events_router)
 
 
 _routers()

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "qudao.alerts",
     "qudao.service",
     "qudao.visits",
+    "qudao.events",
     "qudao.dashboard",
 ]
 

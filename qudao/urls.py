@@ -18,6 +18,7 @@ urlpatterns = [
     path("alerts/", include("qudao.alerts.urls")),
     path("service/", include("qudao.service.urls")),
     path("visits/", include("qudao.visits.urls")),
+    path("events/", include("qudao.events.urls")),
     path("imports/", include("qudao.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

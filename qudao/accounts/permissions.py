@@ -36,6 +36,12 @@ _SERVICE_RUN = _SERVICE_REPORT | {"service.change_directory"}
 _VISITS_SEE = {"visits.view_visit"}
 _VISITS_LOG = {"visits.view_visit", "visits.add_visit", "visits.export_visit"}
 _VISITS_RUN = {"visits.export_visit"}
+# Meetings, trainings and events: invited dealers see and register; staff organize.
+_EVENTS_SEE = {"events.view_event"}
+_EVENTS_RUN = {"events.view_event", "events.add_event", "events.change_event",
+               "events.export_event"}
+# The needs registry (需求备案): staff record and follow dealers' needs.
+_NEEDS = {"service.view_need", "service.add_need", "service.change_need"}
 _DEALER_EDIT = {
     "dealers.add_dealer", "dealers.change_dealer", "dealers.add_contact",
     "dealers.change_contact", "dealers.delete_contact",
@@ -50,28 +56,30 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "territories.assign_territory", "accounts.view_user",
     } | _FIELD_TRADE | _AGREEMENT_DECIDE | _TRADE_EXPORT | _MONEY | _ORDER_DESK
     | _ALERTS_HANDLE | _ALERTS_TUNE | _SERVICE_HANDLE | _SERVICE_RUN | _VISITS_LOG
-    | _VISITS_RUN,
+    | _VISITS_RUN
+    | _EVENTS_RUN | _NEEDS,
     Role.SALES_DIRECTOR: _STAFF_READ | _DEALER_EDIT | _FIELD_TRADE | _AGREEMENT_DECIDE
     | _TRADE_EXPORT | _ALERTS_HANDLE | _ALERTS_TUNE | _SERVICE_HANDLE | _SERVICE_RUN
-    | _VISITS_LOG | _VISITS_RUN | {
+    | _VISITS_LOG | _VISITS_RUN | _EVENTS_RUN | _NEEDS | {
         "dealers.change_status", "dealers.import_dealer", "dealers.export_dealer",
         "catalog.export_product", "catalog.change_price", "territories.assign_territory",
         "accounts.view_user",
     },
     Role.REGIONAL_MANAGER: _STAFF_READ | _DEALER_EDIT | _FIELD_TRADE | _TRADE_EXPORT
     | _ALERTS_HANDLE | {"alerts.export_alert"} | _SERVICE_HANDLE | _SERVICE_REPORT | _VISITS_LOG
+    | _EVENTS_RUN | _NEEDS
     | _VISITS_RUN | {
         "agreements.approve_agreement",
         "dealers.change_status", "dealers.import_dealer", "dealers.export_dealer",
         "catalog.export_product", "accounts.view_user",
     },
     Role.SALES_REP: _STAFF_READ | _DEALER_EDIT | _FIELD_TRADE | _ALERTS_HANDLE
-    | _SERVICE_HANDLE | _VISITS_LOG | {"dealers.export_dealer"},
+    | _SERVICE_HANDLE | _VISITS_LOG | _EVENTS_SEE | _NEEDS | {"dealers.export_dealer"},
     Role.FINANCE: _STAFF_READ | _TRADE_EXPORT | _MONEY | _ALERTS_SEE | _SERVICE_HANDLE
-    | _VISITS_SEE | {
+    | _VISITS_SEE | _EVENTS_SEE | {
         "dealers.export_dealer", "catalog.export_product", "alerts.export_alert"},
     Role.CUSTOMER_SERVICE: _STAFF_READ | _ORDER_DESK | _ALERTS_SEE | _SERVICE_HANDLE
-    | _SERVICE_RUN | _VISITS_SEE | {
+    | _SERVICE_RUN | _VISITS_SEE | _EVENTS_RUN | _NEEDS | {
         "dealers.export_dealer", "orders.add_order", "orders.add_return",
         "orders.export_order"},
     Role.DEALER_ADMIN: {
@@ -81,11 +89,13 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "orders.cancel_order", "orders.add_return", "finance.view_finance",
         "stock.view_stock", "stock.add_report", "service.view_directory",
         "service.view_request", "service.add_request", "service.rate_request",
+        "events.view_event", "events.register_event",
     },
     Role.DEALER_STAFF: {"dealers.view_dealer", "dealers.view_contact", "catalog.view_product",
                         "orders.view_order", "orders.add_order", "stock.view_stock",
                         "stock.add_report", "service.view_directory", "service.view_request",
-                        "service.add_request", "service.rate_request"},
+                        "service.add_request", "service.rate_request", "events.view_event",
+                        "events.register_event"},
 }
 
 

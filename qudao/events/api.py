@@ -1,0 +1,5 @@
+"""API of events: thin handlers over queries and services."""
+
+from ninja import Router
+
+router = Router(tags=["events"])
