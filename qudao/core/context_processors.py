@@ -43,6 +43,10 @@ def navigation(request):
         label = _("My requests") if user.is_dealer_user else _("Service requests")
         items.append((label, reverse("service:request_list"), "service"))
         extra["service_unread"] = SimpleLazyObject(lambda: service_unread(user))
+    if user.has_perm("service.view_need") or (user.is_dealer_user
+                                              and user.has_perm("service.view_request")):
+        label = _("My needs") if user.is_dealer_user else _("Dealer needs")
+        items.append((label, reverse("service:need_list"), "needs"))
     if user.has_perm("visits.view_visit"):
         items.append((_("Calls and visits"), reverse("visits:contact_list"), "visits"))
     if user.has_perm("stock.view_stock"):

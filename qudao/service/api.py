@@ -130,3 +130,8 @@ def request_rate(request, request_id: int, payload: RateIn):
     services.request_rate(actor=request.user, request=item, rating=payload.rating,
                           comment=payload.comment)
     return _request(request, item.pk)
+
+# The needs registry and dealer support (qudao/service/needs_api.py).
+from qudao.service.needs_api import router as needs_router  # noqa: E402
+
+router.add_router("", needs_router)

@@ -23,3 +23,6 @@ class ServiceConfig(AppConfig):
             "service_calendar.day_set": _("Holiday or adjusted working day set"),
             "service_calendar.day_deleted": _("Holiday or adjusted working day removed"),
         })
+        from qudao.service.needs import register as needs_register
+
+        needs_register()

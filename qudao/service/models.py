@@ -421,3 +421,281 @@ class ServiceNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.request_id} {self.reason}"
+
+
+# -- the needs registry (需求备案) and dealer support (输出经理人) ---------------------------------
+
+class NeedCategory(models.TextChoices):
+    PRODUCT_RENEWAL = "product_renewal", _("Product renewal")
+    NEW_PRODUCT = "new_product", _("New product")
+    TRAINING = "training", _("Training")
+    CONFERENCE = "conference", _("Dealer conference")
+    MARKETING = "marketing", _("Marketing support")
+    LOGISTICS = "logistics", _("Logistics")
+    CREDIT_TERMS = "credit_terms", _("Credit and terms")
+    OTHER = "other", _("Other")
+
+
+class NeedScope(models.TextChoices):
+    COMMON = "common", _("Common (共性)")
+    INDIVIDUAL = "individual", _("Individual (个性化)")
+
+
+class NeedStatus(models.TextChoices):
+    RECORDED = "recorded", _("Recorded")
+    UNDER_REVIEW = "under_review", _("Under review")
+    PLANNED = "planned", _("Planned")
+    DONE = "done", _("Done")
+    DECLINED = "declined", _("Declined")
+
+
+class NeedChannel(models.TextChoices):
+    """How a need reached the company (R-NR-01: web and portal, hotline, publications)."""
+
+    PORTAL = "portal", _("Dealer portal")
+    PHONE = "phone", _("Phone or hotline")
+    VISIT = "visit", _("Visit")
+    MEETING = "meeting", _("Meeting")
+    PUBLICATION = "publication", _("Newsletter or magazine")
+    API = "api", _("API")
+
+
+class SupportRole(models.TextChoices):
+    SECONDED_MANAGER = "seconded_manager", _("Seconded manager (输出经理人)")
+    BUSINESS_SUPPORT = "business_support", _("Business support")
+    TRAINER = "trainer", _("Trainer")
+    OTHER = "other", _("Other support")
+
+
+NEED_OPEN_STATUSES = [NeedStatus.RECORDED, NeedStatus.UNDER_REVIEW, NeedStatus.PLANNED]
+NEED_CLOSED_STATUSES = [NeedStatus.DONE, NeedStatus.DECLINED]
+NEED_STATUS_BADGE = {
+    NeedStatus.RECORDED: "alert-new", NeedStatus.UNDER_REVIEW: "alert-acknowledged",
+    NeedStatus.PLANNED: "alert-action_taken", NeedStatus.DONE: "alert-resolved",
+    NeedStatus.DECLINED: "alert-dismissed",
+}
+
+
+class CommonNeed(TimeStampedModel):
+    """A need many dealers share (共性需求), turned into one company-level action: a product
+    renewal, a dealer conference, a training, a dealer column in the newsletter (R-NR-04).
+
+    Individual needs are attached to it; while attached they follow it: its status, due
+    date and outcome (or reason for declining) are theirs, so every dealer who raised the
+    need sees what the company decided.
+    """
+
+    number = models.CharField(_("number"), max_length=24, unique=True, null=True, blank=True)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    category = models.CharField(_("category"), max_length=16, choices=NeedCategory.choices)
+    action = models.TextField(_("company action"), blank=True,
+                              help_text=_("What the company will do about it."))
+    department = models.CharField(_("owning department"), max_length=60, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True,
+                              blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=NeedStatus.choices,
+                              default=NeedStatus.RECORDED)
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    decline_reason = models.TextField(_("reason declined"), blank=True)
+    status_changed_at = models.DateTimeField(_("status since"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("done or declined at"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("common need")
+        verbose_name_plural = _("common needs")
+        constraints = [
+            models.CheckConstraint(
+                name="common_need_declined_has_reason",
+                condition=~models.Q(status="declined") | ~models.Q(decline_reason="")),
+            models.CheckConstraint(
+                name="common_need_done_has_outcome",
+                condition=~models.Q(status="done") | ~models.Q(outcome="")),
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"], name="common_need_status")]
+
+    def __str__(self) -> str:
+        return f"{self.number or self.pk} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in NEED_OPEN_STATUSES
+
+    @property
+    def status_badge(self) -> str:
+        return NEED_STATUS_BADGE.get(self.status, "")
+
+
+class Need(models.Model):
+    """A dealer's need, registered (备案) with an owning department and person (R-NR-02),
+    classified common or individual and benefit-type or other (R-NR-03), and followed from
+    recorded to done or declined, with the dealer's confirmation at the end (R-NR-06).
+
+    A common need is one attached to a CommonNeed (scope and link agree, by constraint).
+    """
+
+    number = models.CharField(_("number"), max_length=24, unique=True, null=True, blank=True)
+    dealer = models.ForeignKey("dealers.Dealer", verbose_name=_("dealer"),
+                               on_delete=models.PROTECT, related_name="needs")
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    category = models.CharField(_("category"), max_length=16, choices=NeedCategory.choices)
+    benefit = models.BooleanField(
+        _("benefit need (利益需求)"), default=False,
+        help_text=_("About the dealer's money: margins, rebates, credit, terms."))
+    scope = models.CharField(_("scope"), max_length=10, choices=NeedScope.choices,
+                             default=NeedScope.INDIVIDUAL)
+    common_need = models.ForeignKey(CommonNeed, verbose_name=_("common need"), null=True,
+                                    blank=True, on_delete=models.PROTECT,
+                                    related_name="needs")
+    channel = models.CharField(_("raised through"), max_length=12,
+                               choices=NeedChannel.choices, default=NeedChannel.PORTAL)
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("raised by"),
+                                  null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    raised_by_dealer = models.BooleanField(_("raised by the dealer"), default=False)
+    department = models.CharField(_("owning department"), max_length=60, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True,
+                              blank=True, on_delete=models.SET_NULL,
+                              related_name="needs_owned")
+    status = models.CharField(_("status"), max_length=16, choices=NeedStatus.choices,
+                              default=NeedStatus.RECORDED)
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    decline_reason = models.TextField(_("reason declined"), blank=True)
+    status_changed_at = models.DateTimeField(_("status since"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("done or declined at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed by the dealer at"), null=True,
+                                        blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                     verbose_name=_("confirmed by"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    confirmation_note = models.TextField(_("dealer's comment"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("dealer need")
+        verbose_name_plural = _("dealer needs")
+        constraints = [
+            models.CheckConstraint(
+                name="need_scope_matches_common_link",
+                condition=models.Q(scope="common", common_need__isnull=False)
+                | models.Q(scope="individual", common_need__isnull=True)),
+            models.CheckConstraint(
+                name="need_declined_has_reason",
+                condition=~models.Q(status="declined") | ~models.Q(decline_reason="")),
+            models.CheckConstraint(
+                name="need_done_has_outcome",
+                condition=~models.Q(status="done") | ~models.Q(outcome="")),
+        ]
+        indexes = [
+            models.Index(fields=["dealer", "created_at"], name="need_dealer_created"),
+            models.Index(fields=["status", "due_on"], name="need_status_due"),
+            models.Index(fields=["owner", "status"], name="need_owner_status"),
+            models.Index(fields=["-created_at", "-id"], name="need_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number or self.pk} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in NEED_OPEN_STATUSES
+
+    @property
+    def status_badge(self) -> str:
+        return NEED_STATUS_BADGE.get(self.status, "")
+
+    def is_overdue_on(self, today: datetime.date) -> bool:
+        return self.is_open and self.due_on is not None and self.due_on < today
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_on(timezone.localdate())
+
+
+class DealerSupport(TimeStampedModel):
+    """A member of staff supporting a dealer from a date to a date: above all the seconded
+    manager (输出经理人), paid by HQ, led both by the company and by the dealer, who reports
+    to HQ once a month, develops one qualified business manager for the dealer and leaves
+    only once the dealer's sales are stable and that manager is trained (R-DS-01 to -04).
+
+    A dealer has at most one seconded manager at a time.
+    """
+
+    dealer = models.ForeignKey("dealers.Dealer", verbose_name=_("dealer"),
+                               on_delete=models.PROTECT, related_name="supports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("staff member"),
+                             on_delete=models.PROTECT, related_name="dealer_supports")
+    role = models.CharField(_("role"), max_length=20, choices=SupportRole.choices)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("to"), null=True, blank=True)
+    salary_paid_by_hq = models.BooleanField(_("salary paid by HQ"), default=True)
+    dealer_superior = models.CharField(
+        _("reports at the dealer to"), max_length=60, blank=True,
+        help_text=_("The seconded manager is led by the company and by the dealer."))
+    trainee_name = models.CharField(
+        _("business manager being developed"), max_length=40, blank=True,
+        help_text=_("The dealer's employee the seconded manager trains to take over."))
+    trainee_qualified_on = models.DateField(_("business manager qualified on"), null=True,
+                                            blank=True)
+    sales_stable = models.BooleanField(_("dealer's sales stable"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    end_note = models.TextField(_("why it ended"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("dealer support")
+        verbose_name_plural = _("dealer support")
+        constraints = [
+            models.CheckConstraint(
+                name="dealer_support_ends_after_start",
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on"))),
+            models.UniqueConstraint(
+                fields=["dealer"], name="one_seconded_manager_per_dealer",
+                condition=models.Q(role="seconded_manager", ended_on__isnull=True)),
+        ]
+        indexes = [models.Index(fields=["dealer", "ended_on"], name="dealer_support_dealer")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_on(timezone.localdate())
+
+
+class DealerSupportReport(models.Model):
+    """A seconded manager's monthly report to HQ (R-DS-02): one per assignment and month."""
+
+    support = models.ForeignKey(DealerSupport, verbose_name=_("assignment"),
+                                on_delete=models.CASCADE, related_name="reports")
+    month = models.DateField(_("month"))
+    summary = models.TextField(_("report"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"),
+                                     null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("monthly report to HQ")
+        verbose_name_plural = _("monthly reports to HQ")
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["support", "month"],
+                                    name="one_support_report_per_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.support_id} {self.month:%Y-%m}"

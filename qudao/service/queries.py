@@ -48,12 +48,19 @@ def visible_requests(user: Any) -> QuerySet[ServiceRequest]:
     return requests.none()
 
 
-def request_list(*, user: Any, filters: Any = None) -> QuerySet[ServiceRequest]:
-    """The request list: newest first. Staff see open requests unless they ask for others;
-    dealers see all of theirs."""
+def with_default_state(filters: Any, user: Any) -> Any:
+    """The list's filters with the state applied when none is asked (so the filter form
+    shows it too): open ones for staff; all for a dealer or when a status is chosen."""
     data = filters_copy(filters)
     if not data.get("state"):
         data["state"] = "all" if (user.is_dealer_user or data.get("status")) else "open"
+    return data
+
+
+def request_list(*, user: Any, filters: Any = None) -> QuerySet[ServiceRequest]:
+    """The request list: newest first. Staff see open requests unless they ask for others;
+    dealers see all of theirs."""
+    data = with_default_state(filters, user)
     requests = visible_requests(user).select_related(*LIST_RELATED)
     requests = ServiceRequestFilter(data, queryset=requests, request_user=user).qs
     return requests.order_by("-created_at", "-id")

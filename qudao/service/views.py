@@ -186,8 +186,9 @@ def request_list(request):
     requests = queries.request_list(user=request.user, filters=request.GET)
     context = {
         "page": paginate(request, requests), "query": query_without_page(request),
-        "filter_form": ServiceRequestFilter(request.GET or None,
-                                            queryset=ServiceRequest.objects.none()).form,
+        "filter_form": ServiceRequestFilter(
+            queries.with_default_state(request.GET, request.user),
+            queryset=ServiceRequest.objects.none()).form,
         "now": timezone.now(), "active_nav": NAV,
     }
     return list_render(request, context, template="service/request_list.html",

@@ -34,3 +34,42 @@ ROUTES: dict = {
     ("post", "/api/service-requests/{request_id}/rate"): "servicerequest_write",
 }
 RECORDS: dict = {"servicerequest": ("request_id", _requests)}
+
+
+# -- the needs registry and dealer support (qudao/service/needs_api.py) -----------------------
+
+def _needs(world) -> dict:
+    """One recorded need per dealer of the world (written directly: no audit events); the
+    same ones when asked again."""
+    from qudao.service.models import Need
+
+    found = {}
+    for dealer in Dealer.objects.all():
+        need = Need.objects.filter(dealer=dealer, title="矩阵需求").first()
+        if need is None:
+            need = Need.objects.create(dealer=dealer, title="矩阵需求", category="training")
+            Need.objects.filter(pk=need.pk).update(number=f"XQT{need.pk:07d}")
+        found[dealer.code] = need.pk
+    return found
+
+
+ROUTES.update({
+    ("get", "/api/needs"): "scoped_list",
+    ("post", "/api/needs"): "create",
+    ("get", "/api/needs/{need_id}"): "need_read",
+    ("patch", "/api/needs/{need_id}"): "need_write",
+    ("post", "/api/needs/{need_id}/status"): "need_write",
+    ("post", "/api/needs/{need_id}/attach"): "need_write",
+    ("post", "/api/needs/{need_id}/detach"): "need_write",
+    ("post", "/api/needs/{need_id}/confirm"): "need_write",
+    # Common needs are company actions: every holder of the registry sees them all (the
+    # dealers they group are only counted; their needs are listed in scope, see
+    # tests/service/test_needs.py).
+    ("get", "/api/common-needs"): "company_wide",
+    ("post", "/api/common-needs"): "create",
+    ("get", "/api/common-needs/{common_need_id}"): "company_wide",
+    ("post", "/api/common-needs/{common_need_id}/status"): "company_wide",
+    ("get", "/api/dealer-supports"): "scoped_list",
+    ("post", "/api/dealer-supports"): "create",
+})
+RECORDS["need"] = ("need_id", _needs)

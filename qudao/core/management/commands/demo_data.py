@@ -14,6 +14,7 @@ Each app's `demo.py` builds its part, in this order (each step needs the ones be
 8. stock.demo.run               monthly stock reports with stock and flow lines
 9. visits.demo.run              calls and visits of the last months, month plans
 10. service.demo.run            service requests (some overdue and escalated, some rated)
+11. service.needs_demo.run      dealers' needs, common needs, seconded managers
 then the dealer-month facts are built and a year of alert scans run.
 
 Every step gets its own random.Random seeded from (seed, step), so the output is the same
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         from qudao.orders import demo as orders_demo
         from qudao.orders import history
         from qudao.service import demo as service_demo
+        from qudao.service import needs_demo
         from qudao.stock import demo as stock_demo
         from qudao.territories import demo as territories_demo
         from qudao.visits import demo as visits_demo
@@ -82,6 +84,7 @@ class Command(BaseCommand):
             ("stock", stock_demo.run),
             ("visits", visits_demo.run),
             ("service", service_demo.run),
+            ("needs", needs_demo.run),
         ]
         ctx: dict = {}
         started = time.monotonic()
