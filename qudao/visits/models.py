@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qudao.core.fields import MoneyField
 from qudao.core.models import TimeStampedModel
 from qudao.visits.choices import ContactKind, DistanceBasis, PlanKind, Purpose
 
@@ -162,6 +163,122 @@ class PlanComment(models.Model):
     class Meta:
         verbose_name = _("plan comment")
         verbose_name_plural = _("plan comments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} {self.created_at:%Y-%m-%d}"
+
+
+# --- weekly and monthly reports (周报告 / 月报告) -----------------------------------------
+
+class ReportKind(models.TextChoices):
+    """The period a rep's report covers: an ISO week (Monday to Sunday) or a month."""
+
+    WEEK = "week", _("Weekly report")
+    MONTH = "month", _("Monthly report")
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    COMMENTED = "commented", _("Commented")
+
+
+class RepReport(TimeStampedModel):
+    """A rep's weekly or monthly report: figures assembled from what he did in the period
+    (calls, visits, his dealers' requests and orders, the alerts given to him) and his own
+    account of it (summary, problems, plan for the next period).
+
+    While a draft only the rep sees it and its figures follow his records; submitting
+    freezes the figures as they stood on `figures_as_of` (the period's last day, or the
+    day it was submitted if earlier). His manager reads it and comments; the first comment
+    by anyone but the rep marks it commented.
+    """
+
+    rep = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sales rep"),
+                            on_delete=models.CASCADE, related_name="rep_reports")
+    kind = models.CharField(_("report"), max_length=6, choices=ReportKind.choices)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices,
+                              default=ReportStatus.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    commented_at = models.DateTimeField(_("first commented at"), null=True, blank=True)
+    figures_as_of = models.DateField(_("figures as of"))
+    figures_at = models.DateTimeField(_("figures assembled at"))
+    # His calls and visits in the period, and the dealers they reached.
+    calls_out = models.PositiveIntegerField(_("calls to dealers"), default=0)
+    calls_in = models.PositiveIntegerField(_("calls from dealers"), default=0)
+    visits = models.PositiveIntegerField(_("visits"), default=0)
+    messages = models.PositiveIntegerField(_("online messages"), default=0)
+    dealers_contacted = models.PositiveIntegerField(_("dealers contacted"), default=0)
+    # His active dealers (assigned to him) on figures_as_of, and those overdue for a call
+    # or a visit by the company's rules.
+    dealers = models.PositiveIntegerField(_("active dealers"), default=0)
+    overdue_dealers = models.PositiveIntegerField(_("dealers overdue for contact"), default=0)
+    # Service requests his dealers raised; requests assigned to him and resolved, on time.
+    requests_raised = models.PositiveIntegerField(_("requests raised by his dealers"),
+                                                  default=0)
+    requests_handled = models.PositiveIntegerField(_("requests he resolved"), default=0)
+    requests_on_time = models.PositiveIntegerField(_("resolved on time"), default=0)
+    # Sales orders of his dealers placed in the period.
+    orders = models.PositiveIntegerField(_("orders"), default=0)
+    order_amount = MoneyField(_("order amount"))
+    dealers_ordering = models.PositiveIntegerField(_("dealers that ordered"), default=0)
+    # Alerts assigned to him: raised, acknowledged and closed in the period, open at its end.
+    alerts_raised = models.PositiveIntegerField(_("alerts raised"), default=0)
+    alerts_acknowledged = models.PositiveIntegerField(_("alerts acknowledged"), default=0)
+    alerts_closed = models.PositiveIntegerField(_("alerts closed"), default=0)
+    alerts_open = models.PositiveIntegerField(_("alerts open at the end"), default=0)
+    summary = models.TextField(_("summary"), blank=True)
+    problems = models.TextField(_("problems and support needed"), blank=True)
+    next_plan = models.TextField(_("plan for the next period"), blank=True)
+
+    class Meta:
+        verbose_name = _("rep report")
+        verbose_name_plural = _("rep reports")
+        ordering = ["-period_start", "kind", "rep_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rep", "kind", "period_start"],
+                                    name="one_report_per_rep_and_period"),
+            models.CheckConstraint(name="report_week_starts_monday",
+                                   condition=~models.Q(kind="week")
+                                   | models.Q(period_start__iso_week_day=1)),
+            models.CheckConstraint(name="report_month_starts_first_day",
+                                   condition=~models.Q(kind="month")
+                                   | models.Q(period_start__day=1)),
+            models.CheckConstraint(name="report_period_ordered",
+                                   condition=models.Q(period_end__gte=models.F("period_start"))),
+        ]
+        indexes = [
+            models.Index(fields=["-period_start", "-id"], name="visits_report_period"),
+            models.Index(fields=["rep", "-period_start"], name="visits_report_rep"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rep} {self.get_kind_display()} {self.period_start}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ReportStatus.DRAFT
+
+    @property
+    def calls(self) -> int:
+        return self.calls_out + self.calls_in
+
+
+class ReportComment(models.Model):
+    """A manager's comment on a submitted report, or the rep's answer (a thread)."""
+
+    report = models.ForeignKey(RepReport, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"),
+                               on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report comment")
+        verbose_name_plural = _("report comments")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

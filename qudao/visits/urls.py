@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qudao.visits import views
+from qudao.visits import report_views, views
 
 app_name = "visits"
 
@@ -24,4 +24,17 @@ urlpatterns = [
     path("overdue/export/", views.overdue_export, name="overdue_export"),
     path("compliance/", views.compliance_report, name="compliance"),
     path("compliance/export/", views.compliance_export, name="compliance_export"),
+]
+
+# Weekly and monthly reports, the quarterly review (qudao/visits/report_views.py).
+urlpatterns += [
+    path("reports/", report_views.report_list, name="report_list"),
+    path("reports/export/", report_views.report_export, name="report_export"),
+    path("reports/new/", report_views.report_new, name="report_new"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/edit/", report_views.report_edit, name="report_edit"),
+    path("reports/<int:pk>/comments/", report_views.report_comment, name="report_comment"),
+    path("reviews/quarterly/", report_views.quarterly_review, name="quarterly_review"),
+    path("reviews/quarterly/export/", report_views.quarterly_export,
+         name="quarterly_export"),
 ]

@@ -44,3 +44,15 @@ ROUTES: dict = {
     ("delete", "/api/visit-plan-items/{item_id}"): "self",
 }
 RECORDS: dict = {"contactlog": ("log_id", _contacts)}
+
+# Weekly and monthly reports belong to a rep, not to a dealer, and the quarterly review is
+# totals per region: checked persona by persona in tests/visits/test_reports.py.
+ROUTES.update({
+    ("get", "/api/rep-reports"): "self",
+    ("post", "/api/rep-reports"): "create",
+    ("get", "/api/rep-reports/{report_id}"): "self",
+    ("patch", "/api/rep-reports/{report_id}"): "self",
+    ("post", "/api/rep-reports/{report_id}/submit"): "self",
+    ("post", "/api/rep-reports/{report_id}/comments"): "self",
+    ("get", "/api/quarterly-reviews"): "self",
+})

@@ -15,6 +15,7 @@ Each app's `demo.py` builds its part, in this order (each step needs the ones be
 9. visits.demo.run              calls and visits of the last months, month plans
 10. service.demo.run            service requests (some overdue and escalated, some rated)
 11. service.needs_demo.run      dealers' needs, common needs, seconded managers
+12. visits.reports.demo_run     reps' weekly and monthly reports with managers' comments
 then the dealer-month facts are built and a year of alert scans run.
 
 Every step gets its own random.Random seeded from (seed, step), so the output is the same
@@ -65,6 +66,7 @@ class Command(BaseCommand):
         from qudao.stock import demo as stock_demo
         from qudao.territories import demo as territories_demo
         from qudao.visits import demo as visits_demo
+        from qudao.visits import reports as visits_reports
 
         if User.objects.filter(username="admin").exists():
             self.stdout.write("demo data already present (user “admin” exists); nothing done.")
@@ -85,6 +87,7 @@ class Command(BaseCommand):
             ("visits", visits_demo.run),
             ("service", service_demo.run),
             ("needs", needs_demo.run),
+            ("rep reports", visits_reports.demo_run),
         ]
         ctx: dict = {}
         started = time.monotonic()
