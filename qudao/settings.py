@@ -199,6 +199,8 @@ CELERY_BEAT_SCHEDULE = {
                          "options": {"expires": 240}},
     "auto-close-service": {"task": "service.auto_close", "schedule": crontab(hour=2, minute=0),
                            "options": {"expires": 3600}},
+    "close-past-events": {"task": "events.close_past", "schedule": crontab(hour=2, minute=30),
+                          "options": {"expires": 3600}},
 }
 
 PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "25"))

@@ -47,6 +47,9 @@ def navigation(request):
                                               and user.has_perm("service.view_request")):
         label = _("My needs") if user.is_dealer_user else _("Dealer needs")
         items.append((label, reverse("service:need_list"), "needs"))
+    if user.has_perm("events.view_event"):
+        label = _("My events") if user.is_dealer_user else _("Meetings and trainings")
+        items.append((label, reverse("events:event_list"), "events"))
     if user.has_perm("visits.view_visit"):
         items.append((_("Calls and visits"), reverse("visits:contact_list"), "visits"))
         items.append((_("Reports"), reverse("visits:report_list"), "reports"))

@@ -14,8 +14,9 @@ Each app's `demo.py` builds its part, in this order (each step needs the ones be
 8. stock.demo.run               monthly stock reports with stock and flow lines
 9. visits.demo.run              calls and visits of the last months, month plans
 10. service.demo.run            service requests (some overdue and escalated, some rated)
-11. service.needs_demo.run      dealers' needs, common needs, seconded managers
-12. visits.reports.demo_run     reps' weekly and monthly reports with managers' comments
+11. events.demo.run             meetings and trainings with invitations, attendance, feedback
+12. service.needs_demo.run      dealers' needs, common needs, seconded managers
+13. visits.reports.demo_run     reps' weekly and monthly reports with managers' comments
 then the dealer-month facts are built and a year of alert scans run.
 
 Every step gets its own random.Random seeded from (seed, step), so the output is the same
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         from qudao.analytics import services as analytics_services
         from qudao.catalog import demo as catalog_demo
         from qudao.dealers import demo as dealers_demo
+        from qudao.events import demo as events_demo
         from qudao.orders import demo as orders_demo
         from qudao.orders import history
         from qudao.service import demo as service_demo
@@ -86,6 +88,7 @@ class Command(BaseCommand):
             ("stock", stock_demo.run),
             ("visits", visits_demo.run),
             ("service", service_demo.run),
+            ("events", events_demo.run),
             ("needs", needs_demo.run),
             ("rep reports", visits_reports.demo_run),
         ]
