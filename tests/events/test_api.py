@@ -19,7 +19,9 @@ ORGANISERS = {"hq_admin", "director", "north_manager", "service"}
 
 
 def client_for(user) -> Client:
-    client = Client()
+    """A logged-in API client reading English messages (the messages are asserted)."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
     client.force_login(user)
     return client
 
