@@ -3,16 +3,20 @@
 `bench/alerts.py` times this against `qudao.alerts.services.scan` and compares the hits.
 It is a second, independent reading of the rules (qudao/alerts/panel.py, detectors.py and
 engine.py): the dealer-month panel with no gaps, window comparisons per dealer (last month,
-the same month last year, trailing means and sums, running balances, year-to-date sums),
-peer medians per month and peer group, and onset semantics (a subject-month counts only
-when its condition did not hold the month before).
+the same month last year, trailing means and sums, running balances, year-to-date sums,
+windows over the months with a stock report), peer medians per month and peer group over
+every dealer (a rule's scope decides who is judged, not who the peers are), onset semantics
+(a subject-month counts only when its condition did not hold the month before), and the
+channel review over the dealer rules' findings of the same run.
 
 What `hits()` includes, so its time compares with the scan's (which reads its own panel):
 COPY of the facts of the scan's window and of the balances carried into it (the same
 grouped query the panel runs), of the dealers in those facts with their territory path and
-of the provinces, each to a CSV file in memory (/dev/shm) and loaded into an in-memory
-DuckDB; building the panel there; and one query per rule. It writes nothing: the scan's
-own time also covers building its alert rows and writing them.
+parent, of the provinces, of the stock terms of the agreements in force and of the count of
+each dealer's sub-dealers, each to a CSV file in memory (/dev/shm) and loaded into an
+in-memory DuckDB; building the panel there (sub-dealers ordering counted from the facts, as
+the scan does); and one query per rule. It writes nothing: the scan's own time also covers
+building its alert rows and writing them.
 """
 
 import datetime
@@ -26,17 +30,21 @@ from typing import Any
 import duckdb
 from django.db import connection
 
+from qudao.agreements.choices import AgreementStatus
+from qudao.agreements.models import Agreement
 from qudao.alerts.choices import Comparison
-from qudao.alerts.detectors import DETECTORS, EPSILON
+from qudao.alerts.detectors import DETECTORS, EPSILON, MISSING_FILL_MONTHS
 from qudao.alerts.engine import MIN_PEERS, params_of, subject_kind
 from qudao.alerts.models import Rule
+from qudao.alerts.panel import add_months
 from qudao.analytics.models import DealerMonth
 from qudao.dealers.models import Dealer
 from qudao.territories.models import Territory, TerritoryLevel
 
 # Panel column -> (SQL over the facts table, DuckDB type). Decimals travel as their text and
-# DuckDB parses them as doubles: the same nearest double PostgreSQL's float8 cast gives, and
-# PostgreSQL's float8 output costs it a third more time than numeric's.
+# DuckDB parses them as doubles (the nearest double, as the scan's Polars does); the flows of
+# the overdue balances stay decimals, so their running sums are exact, as the scan's (in
+# cents) are.
 FACT_COLUMNS = {
     "dealer": ("dealer_id", "BIGINT"),
     "month": ("month", "DATE"),
@@ -45,12 +53,14 @@ FACT_COLUMNS = {
     "quantity": ("order_quantity", "DOUBLE"),
     "orders": ("order_count", "DOUBLE"),
     "target": ("target_amount", "DOUBLE"),
-    "invoiced": ("invoiced_amount", "DOUBLE"),
-    "collected": ("payment_amount", "DOUBLE"),
     "allocated": ("allocated_amount", "DOUBLE"),
     "late_amount_days": ("late_amount_days", "DOUBLE"),
-    "overdue_flow": ("(overdue_added - overdue_paid)", "DOUBLE"),
-    "overdue30_flow": ("(overdue30_added - overdue30_paid)", "DOUBLE"),
+    "stock_reports": ("stock_reports", "DOUBLE"),
+    "stock_quantity": ("stock_quantity", "DOUBLE"),
+    "sold_quantity": ("sold_quantity", "DOUBLE"),
+    "active_customers": ("active_customers", "DOUBLE"),
+    "overdue_flow": ("(overdue_added - overdue_paid)", "DECIMAL(18,2)"),
+    "overdue30_flow": ("(overdue30_added - overdue30_paid)", "DECIMAL(18,2)"),
     "first_order_day": ("first_order_day", "DATE"),
     "last_order_day": ("last_order_day", "DATE"),
 }
@@ -59,13 +69,14 @@ OPENING_COLUMNS = {
     "first_order_before": ("MIN(first_order_day)", "DATE"),
     "orders_before": ("SUM(order_count)", "DOUBLE"),
     "last_order_before": ("MAX(last_order_day)", "DATE"),
-    "overdue_before": ("SUM(overdue_added - overdue_paid)", "DOUBLE"),
-    "overdue30_before": ("SUM(overdue30_added - overdue30_paid)", "DOUBLE"),
+    "overdue_before": ("SUM(overdue_added - overdue_paid)", "DECIMAL(18,2)"),
+    "overdue30_before": ("SUM(overdue30_added - overdue30_paid)", "DECIMAL(18,2)"),
 }
 DEALER_COLUMNS = {"dealer": "BIGINT", "path": "VARCHAR", "level": "VARCHAR",
-                  "grade": "VARCHAR", "rep": "BIGINT"}
-ZERO_FILLED = [c for c, (_sql, kind) in FACT_COLUMNS.items()
-               if kind == "DOUBLE"]
+                  "grade": "VARCHAR", "rep": "BIGINT", "parent": "BIGINT"}
+TERM_COLUMNS = {"dealer": "BIGINT", "start_date": "DATE", "id": "BIGINT",
+                "safety_days": "DOUBLE", "max_days": "DOUBLE"}
+ZERO_FILLED = [c for c, (_sql, kind) in FACT_COLUMNS.items() if kind == "DOUBLE"]
 
 
 def _copy(sql: str, params: list[Any], path: Path) -> None:
@@ -86,10 +97,12 @@ def _load(con: duckdb.DuckDBPyConnection, table: str, path: Path, types: dict[st
 def read(con: duckdb.DuckDBPyConnection, first: datetime.date, last: datetime.date,
          workdir: Path) -> None:
     """The facts of the months first..last, the balances before them, the dealers in those
-    facts and the provinces, from PostgreSQL into DuckDB tables."""
+    facts, the provinces, the stock terms in force in `last` and the sub-dealer counts, from
+    PostgreSQL into DuckDB tables."""
     facts = DealerMonth._meta.db_table
     dealers = Dealer._meta.db_table
     territories = Territory._meta.db_table
+    agreements = Agreement._meta.db_table
     select = ", ".join(sql for sql, _kind in FACT_COLUMNS.values())
     _copy(f"SELECT {select} FROM {facts} WHERE month >= %s AND month <= %s",  # noqa: S608
           [first, last], workdir / "facts.csv")
@@ -97,18 +110,27 @@ def read(con: duckdb.DuckDBPyConnection, first: datetime.date, last: datetime.da
     _copy(f"SELECT {select} FROM {facts} WHERE month < %s GROUP BY dealer_id",  # noqa: S608
           [first], workdir / "openings.csv")
     _copy(f"SELECT d.id, coalesce(t.path, ''), coalesce(d.channel_level, ''), "  # noqa: S608
-          f"coalesce(d.grade, ''), d.assigned_rep_id FROM {dealers} d "
+          f"coalesce(d.grade, ''), d.assigned_rep_id, d.parent_id FROM {dealers} d "
           f"LEFT JOIN {territories} t ON t.id = d.territory_id WHERE d.id IN "
-          f"(SELECT DISTINCT dealer_id FROM {facts} WHERE month >= %s AND month <= %s)",
+          f"(SELECT dealer_id FROM {facts} WHERE month >= %s AND month <= %s)",
           [first, last], workdir / "dealers.csv")
     _copy(f"SELECT path, id FROM {territories} WHERE level = %s",  # noqa: S608
           [TerritoryLevel.PROVINCE.value], workdir / "provinces.csv")
+    month_end = add_months(last, 1) - datetime.timedelta(days=1)
+    _copy(f"SELECT dealer_id, start_date, id, safety_stock_days, max_stock_days "  # noqa: S608
+          f"FROM {agreements} WHERE status = %s AND start_date <= %s AND end_date >= %s",
+          [AgreementStatus.ACTIVE.value, month_end, last], workdir / "terms.csv")
+    _copy(f"SELECT parent_id, count(*) FROM {dealers} "  # noqa: S608
+          "WHERE parent_id IS NOT NULL GROUP BY parent_id", [], workdir / "sub_dealers.csv")
     _load(con, "facts", workdir / "facts.csv",
           {name: kind for name, (_sql, kind) in FACT_COLUMNS.items()})
     _load(con, "openings", workdir / "openings.csv",
           {name: kind for name, (_sql, kind) in OPENING_COLUMNS.items()})
     _load(con, "dealers_raw", workdir / "dealers.csv", DEALER_COLUMNS)
     _load(con, "provinces", workdir / "provinces.csv", {"path": "VARCHAR", "id": "BIGINT"})
+    _load(con, "terms_raw", workdir / "terms.csv", TERM_COLUMNS)
+    _load(con, "sub_dealers", workdir / "sub_dealers.csv",
+          {"dealer": "BIGINT", "sub_dealers": "DOUBLE"})
 
 
 def build_panel(con: duckdb.DuckDBPyConnection, first: datetime.date,
@@ -118,10 +140,23 @@ def build_panel(con: duckdb.DuckDBPyConnection, first: datetime.date,
     # Region: the province whose path is the longest prefix of the dealer's territory path.
     con.execute("""
         CREATE TABLE dealers AS
-        SELECT d.dealer, d.path, d.level, d.grade, d.rep,
+        SELECT d.dealer, d.path, d.level, d.grade, d.rep, d.parent,
                arg_max(p.id, length(p.path)) AS region_id
         FROM dealers_raw d LEFT JOIN provinces p ON starts_with(d.path, p.path)
-        GROUP BY d.dealer, d.path, d.level, d.grade, d.rep""")
+        GROUP BY d.dealer, d.path, d.level, d.grade, d.rep, d.parent""")
+    # The agreement in force: of two, the one that started later.
+    con.execute("""
+        CREATE TABLE terms AS
+        SELECT dealer, safety_days, max_days FROM terms_raw
+        QUALIFY row_number() OVER (PARTITION BY dealer ORDER BY start_date DESC, id DESC) = 1
+        """)
+    # How many of a dealer's sub-dealers ordered in each month.
+    con.execute("""
+        CREATE TABLE children AS
+        SELECT d.parent AS dealer, f.month, CAST(count(*) AS DOUBLE) AS children_ordering
+        FROM facts f JOIN dealers_raw d ON d.dealer = f.dealer
+        WHERE f.orders > 0 AND d.parent IS NOT NULL
+        GROUP BY d.parent, f.month""")
     zero = ", ".join(f"coalesce(f.{c}, 0.0) AS {c}" for c in ZERO_FILLED)
     con.execute(f"""
         CREATE TABLE panel AS
@@ -130,11 +165,18 @@ def build_panel(con: duckdb.DuckDBPyConnection, first: datetime.date,
             FROM generate_series(DATE '{first}', DATE '{last}', INTERVAL 1 MONTH)),
         base AS (
             SELECT d.dealer, m.month, d.path, d.level, d.grade, d.rep, d.region_id, {zero},
+                   coalesce(f.overdue_flow, 0) AS overdue_flow,
+                   coalesce(f.overdue30_flow, 0) AS overdue30_flow,
+                   coalesce(c.children_ordering, 0.0) AS children_ordering,
+                   coalesce(s.sub_dealers, 0.0) AS sub_dealers, t.safety_days, t.max_days,
                    f.first_order_day, f.last_order_day, o.first_order_before,
                    o.orders_before, o.last_order_before, o.overdue_before, o.overdue30_before
             FROM dealers d CROSS JOIN months m
             LEFT JOIN facts f ON f.dealer = d.dealer AND f.month = m.month
-            LEFT JOIN openings o ON o.dealer = d.dealer),
+            LEFT JOIN children c ON c.dealer = d.dealer AND c.month = m.month
+            LEFT JOIN openings o ON o.dealer = d.dealer
+            LEFT JOIN terms t ON t.dealer = d.dealer
+            LEFT JOIN sub_dealers s ON s.dealer = d.dealer),
         running AS (
             SELECT *, last_day(month) AS month_end,
                    CAST(coalesce(region_id, 0) AS VARCHAR) || ':' || level AS grp,
@@ -143,8 +185,10 @@ def build_panel(con: duckdb.DuckDBPyConnection, first: datetime.date,
                    -- the last one seen so far
                    coalesce(max(last_order_day) OVER w, last_order_before)
                        AS last_order_so_far,
-                   sum(overdue_flow) OVER w + coalesce(overdue_before, 0.0) AS overdue,
-                   sum(overdue30_flow) OVER w + coalesce(overdue30_before, 0.0) AS overdue30,
+                   CAST(sum(overdue_flow) OVER w + coalesce(overdue_before, 0) AS DOUBLE)
+                       AS overdue,
+                   CAST(sum(overdue30_flow) OVER w + coalesce(overdue30_before, 0) AS DOUBLE)
+                       AS overdue30,
                    min(first_order_day) OVER (PARTITION BY dealer) AS first_seen
             FROM base
             WINDOW w AS (PARTITION BY dealer ORDER BY month ROWS UNBOUNDED PRECEDING))
@@ -154,7 +198,8 @@ def build_panel(con: duckdb.DuckDBPyConnection, first: datetime.date,
         FROM running""")
 
 
-# -- the signals: each a SELECT over the scoped panel `sp` ----------------------------------
+# -- the signals: each a SELECT over `src` (every dealer for a dealer's signal, the rule's
+# dealers for a rep's or a region's) ------------------------------------------------------
 
 W = "PARTITION BY dealer ORDER BY month"
 
@@ -165,10 +210,11 @@ def _frame(start: int, end: int) -> str:
     return f"({W} ROWS BETWEEN {start} PRECEDING AND {upper})"
 
 
-def _full(aggregate: str, column: str, window: int) -> str:
-    """The aggregate over the `window` months before this one; NULL unless all exist (a
-    Polars rolling window with min_samples = window, shifted by one)."""
-    frame = _frame(window, 1)
+def _full(aggregate: str, column: str, window: int, end: int = 1) -> str:
+    """The aggregate over the `window` months ending `end` months before this one; NULL
+    unless all exist (a Polars rolling window with min_samples = window, shifted by
+    `end`)."""
+    frame = _frame(window - 1 + end, end)
     return (f"CASE WHEN count({column}) OVER {frame} = {window} "
             f"THEN {aggregate}({column}) OVER {frame} END")
 
@@ -186,7 +232,7 @@ def _order_drop(p: dict[str, Any]) -> tuple[str, bool]:
     else:
         baseline = _full("avg", history, int(p.get("window", 3)))
     return (f"SELECT dealer, month, grp, level, {column} AS value, {baseline} AS baseline "
-            "FROM sp", True)
+            "FROM src", True)
 
 
 def _change_columns(p: dict[str, Any], signal: str) -> str:
@@ -195,6 +241,8 @@ def _change_columns(p: dict[str, Any], signal: str) -> str:
     if signal == "price_drop":
         eligible = (f"amount >= {min_base!r} AND baseline IS NOT NULL "
                     "AND value IS NOT NULL")
+    elif signal == "coverage_shrinking":
+        eligible = f"value IS NOT NULL AND baseline >= {min_base!r}"
     else:
         eligible = f"baseline >= {min_base!r}"
     return f"{eligible} AS eligible, value / baseline - 1 AS change"
@@ -206,13 +254,13 @@ def _price_drop(p: dict[str, Any]) -> tuple[str, bool]:
     return (f"""SELECT dealer, month, grp, level, amount,
                    CASE WHEN list_amount > 0 THEN amount / list_amount END AS value,
                    CASE WHEN ({listed}) > 0 THEN ({paid}) / ({listed}) END AS baseline
-               FROM sp""", True)
+               FROM src""", True)
 
 
 def _target_lag(p: dict[str, Any]) -> tuple[str, bool]:
     ytd = "(PARTITION BY dealer, year(month) ORDER BY month ROWS UNBOUNDED PRECEDING)"
     return (f"SELECT dealer, month, grp, level, sum(amount) OVER {ytd} AS value, "
-            f"sum(target) OVER {ytd} AS baseline FROM sp", True)
+            f"sum(target) OVER {ytd} AS baseline FROM src", True)
 
 
 def _stopped_ordering(p: dict[str, Any]) -> tuple[str, bool]:
@@ -235,7 +283,7 @@ def _stopped_ordering(p: dict[str, Any]) -> tuple[str, bool]:
                                   last_order_so_far,
                                   CASE WHEN orders > 0 THEN {year} END AS year_orders,
                                   {every} AS every
-                           FROM sp) AS yearly) AS usual""", False)
+                           FROM src) AS yearly) AS usual""", False)
 
 
 def _first_order_only_select(p: dict[str, Any], extra: str = "") -> str:
@@ -243,7 +291,7 @@ def _first_order_only_select(p: dict[str, Any], extra: str = "") -> str:
     age = "date_diff('day', first_order_ever, month_end)"
     return (f"SELECT dealer AS subject, month{extra}, first_order_ever, "
             f"first_order_ever IS NOT NULL AND orders_so_far = 1 AND {age} >= {days} AS hit "
-            "FROM sp")
+            "FROM src")
 
 
 def _first_order_only(p: dict[str, Any]) -> tuple[str, bool]:
@@ -268,7 +316,7 @@ def _overdue_aged(p: dict[str, Any]) -> tuple[str, bool]:
     baseline = f"coalesce(lag(overdue30, 1) OVER ({W}), 0.0)"
     return (f"SELECT dealer AS subject, month, overdue30 >= {min_base!r} AND ("
             f"{baseline} < {min_base!r} OR overdue30 > {baseline} * {1 + rise!r} "
-            f"+ {EPSILON!r}) AS hit FROM sp", False)
+            f"+ {EPSILON!r}) AS hit FROM src", False)
 
 
 def _payment_delay(p: dict[str, Any]) -> tuple[str, bool]:
@@ -290,13 +338,136 @@ def _payment_delay(p: dict[str, Any]) -> tuple[str, bool]:
                              sum(late_amount_days) OVER {recent} AS recent_days,
                              sum(allocated) OVER {year} AS year_amount,
                              sum(late_amount_days) OVER {year} AS year_days
-                         FROM sp) AS sums) AS judged""", False)
+                         FROM src) AS sums) AS judged""", False)
+
+
+def _stock_days(p: dict[str, Any]) -> str:
+    """Every panel row with sold_window and stock_days: the quantity on hand over the
+    average daily quantity sold in the last `window` reports, on the rows with a report."""
+    window = int(p.get("window", 3))
+    reports = _frame(window - 1, 0)
+    return f"""
+        SELECT s.*, r.sold_window,
+               CASE WHEN r.sold_window / r.days_window > {EPSILON!r}
+                    THEN s.stock_quantity / (r.sold_window / r.days_window) END AS stock_days
+        FROM src s LEFT JOIN (
+            SELECT dealer, month,
+                   CASE WHEN count(*) OVER {reports} = {window}
+                        THEN sum(sold_quantity) OVER {reports} END AS sold_window,
+                   CASE WHEN count(*) OVER {reports} = {window}
+                        THEN sum(CAST(day(month_end) AS DOUBLE)) OVER {reports} END
+                        AS days_window
+            FROM src WHERE stock_reports > 0) AS r
+        ON r.dealer = s.dealer AND r.month = s.month"""
+
+
+def _lasting(condition: str, source: str) -> str:
+    """The condition of the last report, carried through up to MISSING_FILL_MONTHS months
+    without one."""
+    carried = (f"last_value(CASE WHEN stock_reports > 0 THEN {condition} END IGNORE NULLS) "
+               f"OVER {_frame(MISSING_FILL_MONTHS, 0)}")
+    return f"SELECT dealer AS subject, month, coalesce({carried}, false) AS hit FROM ({source})"
+
+
+def _stock_low(p: dict[str, Any]) -> tuple[str, bool]:
+    min_base = float(p.get("min_base", 0))
+    eligible = (f"coalesce(stock_days IS NOT NULL AND safety_days IS NOT NULL "
+                f"AND sold_window >= {min_base!r}, false)")
+    return _lasting(f"{eligible} AND stock_days < safety_days - {EPSILON!r}",
+                    _stock_days(p)), False
+
+
+def _stock_high(p: dict[str, Any]) -> tuple[str, bool]:
+    min_base = float(p.get("min_base", 0))
+    eligible = (f"coalesce(stock_days IS NOT NULL AND max_days IS NOT NULL AND max_days > 0 "
+                f"AND sold_window >= {min_base!r}, false)")
+    return _lasting(f"{eligible} AND stock_days > max_days + {EPSILON!r}",
+                    _stock_days(p)), False
+
+
+def _stock_report_missing(p: dict[str, Any]) -> tuple[str, bool]:
+    # The report of the month before (due this month) missing after `regular` months in a
+    # row with one.
+    regular = int(p.get("regular_months", 3))
+    return (f"""SELECT dealer AS subject, month,
+                   coalesce(before = {regular}, false) AND last_sent = 0 AS hit
+               FROM (SELECT dealer, month, {_full("sum", "sent", regular, end=2)} AS before,
+                            lag(sent) OVER ({W}) AS last_sent
+                     FROM (SELECT *, CAST(stock_reports > 0 AS INTEGER) AS sent FROM src)
+                          AS s) AS r""", False)
+
+
+def _network_reach(p: dict[str, Any]) -> tuple[str, bool]:
+    # Months before any sub-dealer first ordered are no history.
+    baseline = _full("avg", "network", int(p.get("window", 3)))
+    return (f"""SELECT dealer, month, grp, level, children_ordering AS value,
+                   {baseline} AS baseline
+               FROM (SELECT *, CASE WHEN sum(children_ordering) OVER (
+                                        {W} ROWS UNBOUNDED PRECEDING) > 0
+                                    THEN children_ordering END AS network
+                     FROM src) AS n""", True)
+
+
+def _coverage_shrinking(p: dict[str, Any]) -> tuple[str, bool]:
+    # Customers of this report against the average of the `window` reports before it.
+    window = int(p.get("window", 3))
+    before = _frame(window, 1)
+    return (f"""SELECT s.dealer, s.month, s.grp, s.level,
+                   CASE WHEN s.stock_reports > 0 THEN s.active_customers END AS value,
+                   r.customers_before AS baseline
+               FROM src s LEFT JOIN (
+                   SELECT dealer, month,
+                          CASE WHEN count(*) OVER {before} = {window}
+                               THEN avg(active_customers) OVER {before} END
+                               AS customers_before
+                   FROM src WHERE stock_reports > 0) AS r
+               ON r.dealer = s.dealer AND r.month = s.month""", True)
+
+
+def _stagnant(p: dict[str, Any]) -> tuple[str, bool]:
+    # The last twelve months against the twelve before (months before the first order are
+    # no history).
+    history = "CASE WHEN orders_so_far > 0 THEN amount END"
+    return (f"""SELECT dealer, month, grp, level, year AS value,
+                   lag(year, 12) OVER ({W}) AS baseline
+               FROM (SELECT *, {_full("sum", history, 12, end=0)} AS year FROM src) AS y""",
+            True)
+
+
+def _channel_review(p: dict[str, Any]) -> tuple[str, bool]:
+    # Per province and month: the share of its judged dealers (an alert, or an order in the
+    # last twelve months) with an alert of a dealer rule of this run.
+    share, min_dealers = float(p.get("share", 0.2)), int(p.get("min_dealers", 5))
+    return (f"""SELECT region_id AS subject, month,
+                   count(*) FILTER (WHERE alerted) >= {min_dealers}
+                   AND avg(CAST(alerted AS DOUBLE)) >= {share - EPSILON!r} AS hit
+               FROM (SELECT s.region_id, s.month, h.dealer IS NOT NULL AS alerted,
+                            sum(s.orders) OVER (PARTITION BY s.dealer ORDER BY s.month
+                                                ROWS BETWEEN 11 PRECEDING AND CURRENT ROW)
+                                > 0 AS recent
+                     FROM src s LEFT JOIN (SELECT DISTINCT subject AS dealer, month
+                                           FROM rule_hits WHERE dealer_rule) AS h
+                     ON h.dealer = s.dealer AND h.month = s.month
+                     WHERE s.region_id IS NOT NULL) AS judged
+               WHERE alerted OR recent
+               GROUP BY region_id, month""", False)
 
 
 SIGNALS = {"order_drop": _order_drop, "price_drop": _price_drop, "target_lag": _target_lag,
            "stopped_ordering": _stopped_ordering, "first_order_only": _first_order_only,
            "first_order_share": _first_order_share, "overdue_aged": _overdue_aged,
-           "payment_delay": _payment_delay}
+           "payment_delay": _payment_delay, "stock_low": _stock_low,
+           "stock_high": _stock_high, "stock_report_missing": _stock_report_missing,
+           "network_reach": _network_reach, "coverage_shrinking": _coverage_shrinking,
+           "stagnant": _stagnant, "channel_review": _channel_review}
+
+
+def _guard(rule: Rule, p: dict[str, Any]) -> str:
+    """A condition of the signal's own on top of the comparison (a stagnant dealer did not
+    grow, whatever its peers did)."""
+    if rule.signal == "stagnant":
+        return f" AND coalesce(f0.change <= {float(p.get('max_growth', 0.0)) + EPSILON!r}, false)"
+    return ""
 
 
 def _quoted(values: Iterable[str]) -> str:
@@ -322,7 +493,13 @@ def rule_sql(rule: Rule, periods: tuple[datetime.date, datetime.date]) -> str:
     det = DETECTORS[rule.signal]
     p = params_of(rule)
     select, is_change = SIGNALS[rule.signal](p)
-    ctes = [f"sp AS (SELECT * FROM panel WHERE {_scope(rule)})"]
+    # A dealer's signal reads every dealer (they are the peers) and judges the rule's; a
+    # rep's or a region's counts the rule's dealers only.
+    if det.subject == "dealer":
+        ctes = ["src AS (SELECT * FROM panel)",
+                f"scoped AS (SELECT dealer FROM dealers WHERE {_scope(rule)})"]
+    else:
+        ctes = [f"src AS (SELECT * FROM panel WHERE {_scope(rule)})"]
     # Only the periods and the month before them are judged (the onset looks one month
     # back): a dealer has every month in the panel, so its month before is that row. A
     # rep or region has only the months some dealer of theirs is judged in: all of them.
@@ -354,29 +531,37 @@ def rule_sql(rule: Rule, periods: tuple[datetime.date, datetime.date]) -> str:
         ctes.append(f"""found AS (
             SELECT f0.dealer AS subject, f0.month,
                    f0.eligible AND isfinite(f0.change)
-                   AND {deviation} >= {threshold - EPSILON!r} AS hit
+                   AND {deviation} >= {threshold - EPSILON!r}{_guard(rule, p)} AS hit
             FROM f0 LEFT JOIN medians m ON m.month = f0.month AND m.grp = f0.grp
-            WHERE {judged.replace("month", "f0.month")})""")
+            WHERE {judged.replace("month", "f0.month")}
+              AND f0.dealer IN (SELECT dealer FROM scoped))""")
     else:
+        in_scope = (" AND subject IN (SELECT dealer FROM scoped)"
+                    if det.subject == "dealer" else "")
         ctes.append(f"found AS (SELECT subject, month, hit FROM ({select}) AS s "
-                    f"WHERE {judged})")
+                    f"WHERE {judged}{in_scope})")
     ctes.append("""onset AS (
         SELECT subject, month, coalesce(hit, false)
                AND NOT coalesce(lag(hit) OVER (PARTITION BY subject ORDER BY month), false)
                AS started
         FROM found)""")
     return (f"WITH {', '.join(ctes)} SELECT subject, month FROM onset WHERE started "
-            f"AND month >= DATE '{periods[0]}' AND month <= DATE '{periods[1]}' "
-            "ORDER BY subject, month")
+            f"AND month >= DATE '{periods[0]}' AND month <= DATE '{periods[1]}'")
 
 
 def hits(periods: tuple[datetime.date, datetime.date], window: tuple[datetime.date,
          datetime.date], rules: list[Rule] | None = None,
          threads: int | None = None) -> dict[str, list[tuple[int, datetime.date]]]:
     """Per rule code: the (subject, month) onsets in the periods, read and computed as the
-    module docstring says. `window` is the panel's months (the scan's window_for)."""
+    module docstring says. `window` is the panel's months (the scan's window_for).
+
+    As in the scan, the rules reading the dealer alerts (the channel review) come last and
+    count the dealer rules' onsets of the periods and of the month before them.
+    """
     rules = rules if rules is not None else list(
         Rule.objects.filter(enabled=True).prefetch_related("territories"))
+    reviews = [rule for rule in rules if DETECTORS[rule.signal].reads_alerts]
+    judged = (add_months(periods[0], -1), periods[1]) if reviews else periods
     shm = Path("/dev/shm")
     workdir = Path(tempfile.mkdtemp(prefix="qudao_bench_alerts_",
                                     dir=shm if shm.is_dir() and os.access(shm, os.W_OK)
@@ -387,10 +572,22 @@ def hits(periods: tuple[datetime.date, datetime.date], window: tuple[datetime.da
             con.execute(f"SET threads = {int(threads)}")
         read(con, window[0], window[1], workdir)
         build_panel(con, window[0], window[1])
-        found: dict[str, list[tuple[int, datetime.date]]] = {}
+        con.execute("CREATE TABLE rule_hits (code VARCHAR, subject BIGINT, month DATE, "
+                    "dealer_rule BOOLEAN)")
         for rule in rules:
-            found[rule.code] = [(int(s), m) for s, m in
-                                con.execute(rule_sql(rule, periods)).fetchall()]
+            if rule in reviews:
+                continue
+            dealer_rule = subject_kind(rule) == "dealer"
+            con.execute(f"INSERT INTO rule_hits SELECT {_quoted([rule.code])}, subject, "
+                        f"month, {dealer_rule} FROM ({rule_sql(rule, judged)}) AS h")
+        for rule in reviews:
+            con.execute(f"INSERT INTO rule_hits SELECT {_quoted([rule.code])}, subject, "
+                        f"month, false FROM ({rule_sql(rule, periods)}) AS h")
+        found: dict[str, list[tuple[int, datetime.date]]] = {rule.code: [] for rule in rules}
+        for code, subject, month in con.execute(
+                "SELECT code, subject, month FROM rule_hits WHERE month >= ? "
+                "ORDER BY code, subject, month", [periods[0]]).fetchall():
+            found[code].append((int(subject), month))
         return found
     finally:
         con.close()

@@ -14,12 +14,16 @@ duckdb_seconds=... ratio=... incremental_seconds=...
   stderr.
 - duckdb_seconds: the same rules' hits for the same month computed by DuckDB from the same
   facts (bench/_alerts_duckdb.py: reading the facts of the scan's window, the balances
-  before it and the dealers out of PostgreSQL by COPY, loading them into DuckDB, building
-  the panel and judging every rule; no writes) (best of 3). Its hits must equal the
-  scan's alerts rule by rule; a difference is listed on stderr.
+  before it, the dealers, the stock terms and the sub-dealer counts out of PostgreSQL by
+  COPY, loading them into DuckDB, building the panel and judging every rule, the channel
+  review over the dealer rules' findings last; no writes) (best of 3). Its hits must equal
+  the scan's alerts rule by rule; a difference is listed on stderr. Then (untimed) the
+  findings of the last six complete months (`services.findings`, nothing written) against
+  DuckDB's for the same months, rule by rule and month by month.
 - ratio = scan_seconds / duckdb_seconds (target: within 3).
 - incremental_seconds: `scan_changed()` after 300 dealers placed 2 approved orders each
-  and `facts_refresh()` took them in (its time goes to stderr). The orders are dated the
+  and `facts_refresh()` took them in (its time goes to stderr): it judges the dealers the
+  refresh recorded as changed (`FactsRun.changed`). The orders are dated the
   last day of the last complete month (entered late, say by an import): orders dated today
   belong to a month no scan judges yet, and scan_changed rightly passes them over. The
   orders are then cancelled, the facts refreshed, the orders deleted and any facts row
@@ -27,12 +31,14 @@ duckdb_seconds=... ratio=... incremental_seconds=...
   alerts the incremental scan may have raised stay, like the full scan's.
 
 Run it on the large demo data. It first runs ANALYZE (untimed): plans over tables never
-analysed are not what production sees. BENCH_ALERTS_QUICK=1 keeps the facts as they are
-(a refresh, no rebuild, no GROUP BY: both print as "-") and runs the scan and DuckDB once
-each.
+analysed are not what production sees. Each timed run starts after a garbage collection
+(the same for the scan, DuckDB and the incremental scan). BENCH_ALERTS_QUICK=1 keeps the
+facts as they are (a refresh, no rebuild, no GROUP BY: both print as "-") and runs the scan
+and DuckDB once each.
 """
 
 import datetime
+import gc
 import os
 import random
 import runpy
@@ -68,7 +74,15 @@ def _log(message: str) -> None:
     print(f"[alerts] {message}", file=sys.stderr, flush=True)
 
 
+def _collected() -> None:
+    """Collect Python's garbage before a timed run: what the runs before left behind (the
+    DuckDB hits, the scans' alert rows) would otherwise be traversed by a full collection
+    inside whichever run comes next (one took 60 ms of a 0.24 s incremental scan)."""
+    gc.collect()
+
+
 def _seconds(work: Callable[[], Any]) -> float:
+    _collected()
     start = time.perf_counter()
     work()
     return time.perf_counter() - start
@@ -105,6 +119,9 @@ class _Phases:
         self.wrap(alerts_panel, "_facts", "panel: facts read")
         self.wrap(alerts_panel, "_openings", "panel: balances before")
         self.wrap(alerts_panel, "_dealers", "panel: dealers read")
+        for name in ("_stock_terms", "_sub_dealers", "_children_ordering",
+                     "_children_in_panel"):
+            self.wrap(alerts_panel, name, "panel: terms and network")
         self.wrap(alerts_services, "build_panel", "panel")
         self.wrap(alerts_services, "evaluate", "rules: evaluate")
         self.wrap(alerts_services, "_alert_rows", "alert rows (Python)")
@@ -120,11 +137,12 @@ class _Phases:
     def report(self, total: float) -> str:
         s = self.seconds
         panel_reads = sum(s[k] for k in ("panel: facts read", "panel: balances before",
-                                         "panel: dealers read"))
+                                         "panel: dealers read", "panel: terms and network"))
         parts = {
             "panel: facts read (COPY+CSV)": s["panel: facts read"],
             "panel: balances before": s["panel: balances before"],
             "panel: dealers read": s["panel: dealers read"],
+            "panel: stock terms, sub-dealers, network": s["panel: terms and network"],
             "panel: joins and running columns": s["panel"] - panel_reads,
             "rules: evaluate": s["rules: evaluate"],
             "alert rows (Python)": s["alert rows (Python)"],
@@ -138,6 +156,7 @@ class _Phases:
 
 def _scan(last: datetime.date) -> tuple[float, Any, _Phases]:
     Alert.objects.filter(period=last).delete()
+    _collected()
     with _Phases() as phases:
         start = time.perf_counter()
         run = alerts_services.scan(periods=(last, last))
@@ -163,6 +182,27 @@ def _compare(run: Any, found: dict[str, list[tuple[int, datetime.date]]],
             line += (f"  MISMATCH only_scan={sorted(scan - duck)[:5]} "
                      f"only_duckdb={sorted(duck - scan)[:5]}")
         _log(line)
+    return differences
+
+
+def _compare_months(periods: tuple[datetime.date, datetime.date], rules: list[Rule]) -> int:
+    """Rule by rule and month by month, the scan's findings over several months (nothing
+    written) against DuckDB's; returns the differences."""
+    mine = alerts_services.findings(periods, rules)
+    duck = DUCK["hits"](periods, window_for(periods), rules)
+    differences = 0
+    for rule in rules:
+        scan = {(subject, month) for subject, month in
+                mine[rule.code].select("subject", "month").iter_rows()}
+        theirs = set(duck[rule.code])
+        if scan != theirs:
+            differences += len(scan ^ theirs)
+            _log(f"  {rule.code:28} MISMATCH in {periods[0]:%Y-%m}..{periods[1]:%Y-%m}: "
+                 f"only_scan={sorted(scan - theirs)[:5]} only_duckdb={sorted(theirs - scan)[:5]}")
+    _log(f"{periods[0]:%Y-%m}..{periods[1]:%Y-%m}: "
+         f"{sum(len(v) for v in duck.values())} findings, "
+         + ("equal rule by rule and month by month" if not differences
+            else f"MISMATCH: {differences} subject-months differ"))
     return differences
 
 
@@ -245,12 +285,15 @@ def _incremental(last: datetime.date) -> tuple[float, float, Any]:
         _add_day(dealers, alerts_panel.add_months(last, 1) - datetime.timedelta(days=1))
         refresh_seconds = _seconds(facts_services.facts_refresh)
         with _Phases() as phases:
-            phases.wrap(facts_services, "changed_dealer_months", "changed dealer-months")
+            phases.wrap(alerts_services, "_changed_since_last_scan", "changed dealers")
+            phases.wrap(facts_services, "changed_dealer_months",
+                        "changed dealer-months searched (fallback)")
+            _collected()
             start = time.perf_counter()
             run = alerts_services.scan_changed()
             seconds = time.perf_counter() - start
         _log("incremental scan phases: " + "; ".join(
-            f"{k} {v:.2f}s" for k, v in phases.seconds.items() if not k.startswith("panel:")))
+            f"{k} {v:.3f}s" for k, v in phases.seconds.items()))
         return seconds, refresh_seconds, run
     finally:
         _take_back(dealers, last, before)
@@ -301,6 +344,7 @@ def run(repeat: int = 1) -> str:
     duck_runs = []
     found: dict[str, list] = {}
     for _ in range(1 if QUICK else 3):
+        _collected()
         start = time.perf_counter()
         found = DUCK["hits"](periods, window_for(periods), rules)
         duck_runs.append(time.perf_counter() - start)
@@ -309,6 +353,7 @@ def run(repeat: int = 1) -> str:
     differences = _compare(scan_run, found, rules)
     _log("duckdb hits equal the scan's alerts" if not differences
          else f"MISMATCH: {differences} subject(s) differ between the scan and DuckDB")
+    _compare_months((alerts_panel.add_months(last, -5), last), rules)
 
     incremental_seconds, refresh_seconds, inc_run = _incremental(last)
     _log(f"incremental: facts_refresh {refresh_seconds:.2f}s, scan_changed "

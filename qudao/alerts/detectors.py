@@ -2,7 +2,9 @@
 
 The panel (see `panel.py`) holds one row per dealer and month, sorted by dealer and month
 with no gaps, so "last month" is a shift by one row within the dealer and "the same month
-last year" a shift by twelve. Each detector adds, for every dealer-month:
+last year" a shift by twelve; the panel's helpers (`lag`, `window_sum` ...) make those plain
+column operations masked at each dealer's first months. Each detector adds, for every
+dealer-month:
 
 - `eligible`: the base is large enough to judge (no alarm on tiny numbers);
 - `value`, `baseline`: what is judged and what it is judged against;
@@ -28,6 +30,16 @@ import polars as pl
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from qudao.alerts.panel import (
+    cents,
+    forward_fill,
+    lag,
+    positions,
+    running_total,
+    window_sum,
+    window_sum_partial,
+)
+
 D = "dealer"
 EPSILON = 1e-9
 CRITICAL_CAP = 99.0  # the strength of a finding with no finite ratio (no stock left at all)
@@ -49,18 +61,17 @@ class Detector:
     param_help: dict[str, Promise] = field(default_factory=dict)
     extras: tuple[str, ...] = ()  # columns of a finding kept in the alert's details
     reads_alerts: bool = False  # judges the dealer alerts of the same scan, not the facts
-
-
-def _over(expr: pl.Expr) -> pl.Expr:
-    return expr.over(D)
+    # Judges the orders of the dealer's sub-dealers (children_ordering, sub_dealers), not its
+    # own facts: a sub-dealer's change is news for its parent under these rules only.
+    network: bool = False
 
 
 def _baseline(history: pl.Expr, basis: str, window: int) -> pl.Expr:
     if basis == "mom":
-        return _over(history.shift(1))
+        return lag(history, 1)
     if basis == "yoy":
-        return _over(history.shift(12))
-    return _over(history.rolling_mean(window, min_samples=window).shift(1))
+        return lag(history, 12)
+    return window_sum(history, window, skip=1) / window
 
 
 def order_drop(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
@@ -84,8 +95,8 @@ def price_drop(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
     """The price index (paid against list price, whatever the product mix) against the
     trailing months' index: a sudden cut, possibly dumping."""
     window = int(p.get("window", 3))
-    paid = _over(pl.col("amount").rolling_sum(window, min_samples=window).shift(1))
-    listed = _over(pl.col("list_amount").rolling_sum(window, min_samples=window).shift(1))
+    paid = window_sum(pl.col("amount"), window, skip=1)
+    listed = window_sum(pl.col("list_amount"), window, skip=1)
     return panel.with_columns(
         value=pl.when(pl.col("list_amount") > 0)
         .then(pl.col("amount") / pl.col("list_amount")),
@@ -109,21 +120,22 @@ def stopped_ordering(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
     that ordered once is the first-order-only rule's.
     """
     regular = int(p.get("regular_months", 3))
-    year_orders = pl.col("orders").rolling_sum(12, min_samples=1)
-    usual = 365.0 / _over(pl.when(pl.col("orders") > 0).then(year_orders).forward_fill())
-    ordered_every_month = _over(
-        (pl.col("orders") > 0).cast(pl.Int32).rolling_sum(regular, min_samples=regular)
-        .shift(1)) == regular
+    year_orders = window_sum_partial(pl.col("orders"), 12)
+    usual = 365.0 / forward_fill(pl.when(pl.col("orders") > 0).then(year_orders))
+    ordered_every_month = window_sum(
+        (pl.col("orders") > 0).cast(pl.Int32), regular, skip=1) == regular
     silent_days = (pl.col("month_end") - pl.col("last_order_so_far")).dt.total_days()
     limit = pl.max_horizontal(pl.lit(float(p.get("min_days", 45))),
                               usual * float(p.get("factor", 2.0)))
-    return panel.with_columns(value=silent_days.cast(pl.Float64), baseline=usual).with_columns(
+    return panel.with_columns(value=silent_days.cast(pl.Float64), baseline=usual,
+                              every_month=ordered_every_month.fill_null(False)).with_columns(
         eligible=pl.col("last_order_so_far").is_not_null() & (pl.col("orders_so_far") >= 2),
+        limit=limit.fill_null(float(p.get("min_days", 45))),
     ).with_columns(
         hit=pl.col("eligible") & (
-            ((pl.col("orders") == 0) & ordered_every_month.fill_null(False))
-            | (pl.col("value") > limit.fill_null(float(p.get("min_days", 45))))),
-        strength=pl.col("value") / limit.fill_null(float(p.get("min_days", 45))),
+            ((pl.col("orders") == 0) & pl.col("every_month"))
+            | (pl.col("value") > pl.col("limit"))),
+        strength=pl.col("value") / pl.col("limit"),
     )
 
 
@@ -165,7 +177,7 @@ def overdue_aged(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
     """
     min_base = float(p.get("min_base", 0))
     return panel.with_columns(value=pl.col("overdue30"),
-                              baseline=_over(pl.col("overdue30").shift(1)).fill_null(0.0)
+                              baseline=lag(pl.col("overdue30")).fill_null(0.0)
                               ).with_columns(
         eligible=pl.col("value") >= min_base,
         hit=(pl.col("value") >= min_base)
@@ -180,15 +192,21 @@ def payment_delay(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
     """Paying later and later: days late of the last `window` months' collections against
     the year before them."""
     window = int(p.get("window", 3))
-    recent_amount = _over(pl.col("allocated").rolling_sum(window, min_samples=1))
-    recent_days = _over(pl.col("late_amount_days").rolling_sum(window, min_samples=1))
-    year_amount = _over(pl.col("allocated").rolling_sum(12, min_samples=1).shift(window))
-    year_days = _over(pl.col("late_amount_days").rolling_sum(12, min_samples=1).shift(window))
+    recent_amount = window_sum_partial(pl.col("allocated"), window)
+    recent_days = window_sum_partial(pl.col("late_amount_days"), window)
+    year_amount = window_sum_partial(pl.col("allocated"), 12, skip=window)
+    year_days = window_sum_partial(pl.col("late_amount_days"), 12, skip=window)
     return panel.with_columns(
-        value=pl.when(recent_amount > EPSILON).then(recent_days / recent_amount),
-        baseline=pl.when(year_amount > EPSILON).then(year_days / year_amount).otherwise(0.0),
+        recent_amount=recent_amount, recent_days=recent_days, year_amount=year_amount,
+        year_days=year_days,
     ).with_columns(
-        eligible=pl.col("value").is_not_null() & (recent_amount >= float(p.get("min_base", 0))),
+        value=pl.when(pl.col("recent_amount") > EPSILON)
+        .then(pl.col("recent_days") / pl.col("recent_amount")),
+        baseline=pl.when(pl.col("year_amount") > EPSILON)
+        .then(pl.col("year_days") / pl.col("year_amount")).otherwise(0.0),
+    ).with_columns(
+        eligible=pl.col("value").is_not_null()
+        & (pl.col("recent_amount") >= float(p.get("min_base", 0))),
     ).with_columns(
         hit=pl.col("eligible") & (pl.col("value") >= float(p.get("min_days", 20)))
         & (pl.col("value") - pl.col("baseline") >= float(p.get("more_days", 15))),
@@ -197,10 +215,10 @@ def payment_delay(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
 
 
 def target_lag(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
-    """Year-to-date orders against the year-to-date target."""
-    year = pl.col("month").dt.year()
-    ytd_amount = pl.col("amount").cum_sum().over(D, year)
-    ytd_target = pl.col("target").cum_sum().over(D, year)
+    """Year-to-date orders against the year-to-date target (summed in cents: exact)."""
+    january = pl.col("month").dt.month() == 1
+    ytd_amount = running_total(cents(pl.col("amount")), start=january) / 100.0
+    ytd_target = running_total(cents(pl.col("target")), start=january) / 100.0
     return panel.with_columns(value=ytd_amount, baseline=ytd_target).with_columns(
         eligible=pl.col("baseline") >= float(p.get("min_base", 0)),
         change=pl.col("value") / pl.col("baseline") - 1,
@@ -210,15 +228,22 @@ def target_lag(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
 # -- stock and flow reports, the network, growth --------------------------------------------
 
 MISSING_FILL_MONTHS = 3
+REPORT_POS = "report_pos"  # a reported row's place among the dealer's reports
 
 
 def _reported_window(panel: pl.DataFrame, **columns: pl.Expr) -> pl.DataFrame:
     """The panel with `columns` computed over each dealer's reported months only (rows
     without a report get null): "the last three months" of a dealer that skipped one are
-    its last three reports."""
-    reported = panel.filter(pl.col("stock_reports") > 0).select(
-        D, "month", **{name: _over(expr) for name, expr in columns.items()})
-    return panel.join(reported, on=[D, "month"], how="left")
+    its last three reports. The expressions count reports with `pos=REPORT_POS`."""
+    reported = positions(panel.with_row_index("row").filter(pl.col("stock_reports") > 0),
+                         REPORT_POS).select("row", **columns)
+    rows = reported.get_column("row")
+    values = []
+    for name in columns:
+        column = reported.get_column(name)
+        values.append(pl.Series(name, [], dtype=column.dtype)
+                      .extend_constant(None, panel.height).scatter(rows, column))
+    return panel.with_columns(values)
 
 
 def _stock_days(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
@@ -228,8 +253,8 @@ def _stock_days(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
     days = pl.col("month_end").dt.day().cast(pl.Float64)
     frame = _reported_window(
         panel,
-        sold_window=pl.col("sold_quantity").rolling_sum(window, min_samples=window),
-        days_window=days.rolling_sum(window, min_samples=window))
+        sold_window=window_sum(pl.col("sold_quantity"), window, pos=REPORT_POS),
+        days_window=window_sum(days, window, pos=REPORT_POS))
     daily = pl.col("sold_window") / pl.col("days_window")
     return frame.with_columns(daily_sold=daily).with_columns(
         stock_days=pl.when(pl.col("daily_sold") > EPSILON)
@@ -239,8 +264,8 @@ def _stock_days(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
 def _lasting(condition: pl.Expr) -> pl.Expr:
     """A stock condition held through a few months without a report: a missing report
     does not end it (nor does the next report showing it again start it anew)."""
-    return _over(pl.when(pl.col("stock_reports") > 0).then(condition)
-                 .forward_fill(limit=MISSING_FILL_MONTHS)).fill_null(False)
+    return forward_fill(pl.when(pl.col("stock_reports") > 0).then(condition),
+                        limit=MISSING_FILL_MONTHS).fill_null(False)
 
 
 def stock_low(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
@@ -285,11 +310,11 @@ def stock_report_missing(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame
     """
     regular = int(p.get("regular_months", 3))
     sent = (pl.col("stock_reports") > 0).cast(pl.Int32)
-    before = _over(sent.rolling_sum(regular, min_samples=regular).shift(2))
-    last = _over(sent.shift(1))
+    before = window_sum(sent, regular, skip=2)
+    last = lag(sent, 1)
     return panel.with_columns(
         value=last.cast(pl.Float64), baseline=before.cast(pl.Float64),
-        report_month=_over(pl.col("month").shift(1)),
+        report_month=lag(pl.col("month"), 1),
         eligible=(before == regular).fill_null(False),
     ).with_columns(hit=pl.col("eligible") & (pl.col("value") == 0), strength=pl.lit(1.0))
 
@@ -298,7 +323,7 @@ def network_reach(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
     """A tier-1's network weakening: how many of its sub-dealers ordered this month,
     against the average of the months before. Months before any of them first ordered are
     no history (a network being built is not one that grew)."""
-    started = _over(pl.col("children_ordering").cum_sum()) > 0
+    started = running_total(pl.col("children_ordering")) > 0
     frame = panel.with_columns(
         network=pl.when(started).then(pl.col("children_ordering")))
     baseline = _baseline(pl.col("network"), "trailing", int(p.get("window", 3)))
@@ -313,8 +338,8 @@ def coverage_shrinking(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
     """Customers the dealer sold to (its flow report) against the average of its last
     reports: its coverage shrinking. A month without a report is no data."""
     window = int(p.get("window", 3))
-    frame = _reported_window(panel, customers_before=pl.col("active_customers")
-                             .rolling_mean(window, min_samples=window).shift(1))
+    frame = _reported_window(panel, customers_before=window_sum(
+        pl.col("active_customers"), window, skip=1, pos=REPORT_POS) / window)
     return frame.with_columns(
         customers=pl.when(pl.col("stock_reports") > 0).then(pl.col("active_customers")),
     ).with_columns(value=pl.col("customers"), baseline=pl.col("customers_before")).with_columns(
@@ -330,8 +355,8 @@ def stagnant(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
     season out; months before the first order are no history (a dealer younger than two
     years is not judged)."""
     history = pl.when(pl.col("orders_so_far") > 0).then(pl.col("amount"))
-    return panel.with_columns(year=_over(history.rolling_sum(12, min_samples=12))).with_columns(
-        value=pl.col("year"), baseline=_over(pl.col("year").shift(12))).with_columns(
+    return panel.with_columns(year=window_sum(history, 12)).with_columns(
+        value=pl.col("year"), baseline=lag(pl.col("year"), 12)).with_columns(
         eligible=(pl.col("baseline") >= float(p.get("min_base", 0))).fill_null(False),
         change=pl.col("value") / pl.col("baseline") - 1,
     ).with_columns(guard=pl.col("change") <= float(p.get("max_growth", 0.0)) + EPSILON)
@@ -350,7 +375,7 @@ def channel_review(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
         panel = panel.with_columns(alert_rules=pl.lit([], pl.List(pl.Utf8)))
     frame = panel.filter(pl.col("region_id").is_not_null()).with_columns(
         alerted=pl.col("alert_rules").list.len().fill_null(0) > 0,
-        recent=_over(pl.col("orders").rolling_sum(12, min_samples=1)) > 0,
+        recent=window_sum_partial(pl.col("orders"), 12) > 0,
     ).filter(pl.col("alerted") | pl.col("recent"))
     shares = frame.group_by("region_id", "month").agg(
         judged=pl.len(), alerted=pl.col("alerted").sum().cast(pl.Int64),
@@ -433,7 +458,8 @@ DETECTORS: dict[str, Detector] = {d.signal: d for d in [
              _("Fewer of the dealer's sub-dealers ordered this month than in the months "
                "before."),
              "change", "count", {"window": 3, "threshold": 0.4, "min_base": 3},
-             network_reach, series="children_ordering", extras=("sub_dealers",)),
+             network_reach, series="children_ordering", extras=("sub_dealers",),
+             network=True),
     Detector("coverage_shrinking", _("Coverage shrinking"),
              _("The dealer sold to fewer customers this month (its flow report) than in its "
                "last reports."),

@@ -14,9 +14,14 @@ import polars as pl
 from qudao.alerts.choices import Comparison, Severity
 from qudao.alerts.detectors import DETECTORS, EPSILON, Detector
 from qudao.alerts.models import Rule
+from qudao.alerts.panel import add_months
 
 MIN_PEERS = 5
 CRITICAL_STRENGTH = 2.0
+# What a dealer's finding keeps of the panel and the detector's columns (with the
+# detector's extras): its subject and month, what its scope and peers are, and its figures.
+FINDING_COLUMNS = {"dealer", "month", "pos", "group", "level", "path", "grade", "value",
+                   "baseline", "change", "eligible", "hit", "guard", "strength"}
 
 
 @dataclass
@@ -90,7 +95,7 @@ def _judge_change(found: pl.DataFrame, det: Detector, rule: Rule, p: dict[str, A
     """Vertical, horizontal or both, for a signal that is a change against a baseline."""
     threshold = float(p.get("threshold", 0.3))
     sign = -det.direction  # a drop is a negative change: judge -change for drop signals
-    found = found.join(medians, on=["month", "group"], how="left")
+    found = found.join(medians, on=["month", "group"], how="left", maintain_order="left")
     vertical = pl.col("change") * (-sign)
     adjusted = (1 + pl.col("change")) / (1 + pl.col("peer_median").fill_null(0.0)) - 1
     horizontal = adjusted * (-sign)
@@ -126,8 +131,15 @@ def evaluate(rule: Rule, panel: pl.DataFrame, periods: tuple[datetime.date, date
     det = DETECTORS[rule.signal]
     p = params_of(rule)
     scope = scope or RuleScope.of(rule)
+    # The month before the periods decides whether a condition in their first month is new.
+    since = add_months(periods[0], -1)
     if det.subject == "dealer":
-        everyone = det.compute(panel, p)
+        # Every dealer has every month of the panel, in order, and keeps them through the
+        # filters below (a scope takes or leaves whole dealers): the month before a row is
+        # the row before, except in the first month kept.
+        computed = det.compute(panel, p)
+        keep = [c for c in computed.columns if c in FINDING_COLUMNS or c in det.extras]
+        everyone = computed.select(keep).filter(pl.col("month").is_between(since, periods[1]))
         found = scope.apply(everyone)
     else:
         everyone = found = det.compute(scope.apply(panel), p)
@@ -135,17 +147,24 @@ def evaluate(rule: Rule, panel: pl.DataFrame, periods: tuple[datetime.date, date
     if det.kind == "change":
         medians = stats_frame(stats) if stats is not None else peer_medians(everyone)
         found = _judge_change(found, det, rule, p, medians)
-        for month, group, median in medians.filter(
-                pl.col("month") >= periods[0] - datetime.timedelta(days=31)).iter_rows():
+        for month, group, median in medians.filter(pl.col("month") >= since).iter_rows():
             if median is not None:
                 used.setdefault(month.isoformat(), {})[group] = median
     else:
         found = found.with_columns(adjusted=pl.lit(None, pl.Float64),
                                    peer_median=pl.lit(None, pl.Float64))
-    subject = "subject" if "subject" in found.columns else "dealer"
-    found = found.sort(subject, "month").with_columns(
-        started=pl.col("hit").fill_null(False)
-        & ~pl.col("hit").shift(1).over(subject).fill_null(False))
+    hit = pl.col("hit").fill_null(False)
+    if det.subject == "dealer":
+        subject = "dealer"
+        before = pl.when((pl.col("month") > since) & (pl.col("pos") >= 1)).then(
+            pl.col("hit").shift(1))
+    else:
+        # A rep's or a region's months are those some dealer of theirs is judged in: the
+        # month before is the row before of the same subject.
+        subject = "subject"
+        found = found.sort(subject, "month")
+        before = pl.col("hit").shift(1).over(subject)
+    found = found.with_columns(started=hit & ~before.fill_null(False))
     hits = found.filter(pl.col("started") & (pl.col("month") >= periods[0])
                         & (pl.col("month") <= periods[1]))
     # Critical from twice the threshold on (less a float residue: 60% off against a 30%
@@ -163,6 +182,4 @@ def window_for(periods: tuple[datetime.date, datetime.date]) -> tuple[datetime.d
     the month before the first period (twelve months against the twelve before, in that
     month too: a finding is news only if it did not hold the month before, and the
     channel review counts the dealer alerts of that month)."""
-    from qudao.alerts.panel import add_months
-
     return add_months(periods[0], -26), periods[1]

@@ -2,12 +2,13 @@
 the rules HQ edits."""
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -194,12 +195,15 @@ def _notify(scan: ScanRun) -> None:
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
 
 
+def _full_scans_covering(periods: tuple[datetime.date, datetime.date]) -> QuerySet[ScanRun]:
+    return ScanRun.objects.filter(kind=ScanKind.FULL, finished_at__isnull=False,
+                                  first_period__lte=periods[0], last_period__gte=periods[1])
+
+
 def _full_scan_covering(periods: tuple[datetime.date, datetime.date]) -> ScanRun | None:
     """The latest finished full scan over (at least) the periods: its peer medians are the
     ones a scan of a few dealers compares them with."""
-    return ScanRun.objects.filter(kind=ScanKind.FULL, finished_at__isnull=False,
-                                  first_period__lte=periods[0],
-                                  last_period__gte=periods[1]).first()
+    return _full_scans_covering(periods).first()
 
 
 def scan(*, periods: tuple[datetime.date, datetime.date] | None = None,
@@ -217,6 +221,16 @@ def scan(*, periods: tuple[datetime.date, datetime.date] | None = None,
     A full scan ends with the channel review: per province, the share of its dealers with
     an alert of this scan's dealer rules in the month (see `_review_panel`).
     """
+    return _scan(periods=periods, dealer_ids=dealer_ids, kind=kind, rules=rules)
+
+
+def _scan(*, periods: tuple[datetime.date, datetime.date] | None,
+          dealer_ids: list[int] | None, kind: str, rules: list[Rule] | None,
+          facts_of: list[int] | None = None, network_of: list[int] | None = None) -> ScanRun:
+    """The scan (see `scan`). A scan of what changed also says, of the given dealers,
+    whose own facts changed (`facts_of`: judged on every rule but the network's) and whose
+    sub-dealers' did (`network_of`: judged on the network's rules only); by default every
+    dealer is judged on every rule."""
     last = last_complete_month()
     periods = periods or (last, last)
     run = ScanRun.objects.create(kind=kind, started_at=timezone.now(),
@@ -225,53 +239,96 @@ def scan(*, periods: tuple[datetime.date, datetime.date] | None = None,
         Rule.objects.filter(enabled=True).prefetch_related("territories"))
     if dealer_ids is not None:
         rules = [rule for rule in rules if subject_kind(rule) == "dealer"]
-    reviews = [rule for rule in rules if DETECTORS[rule.signal].reads_alerts]
-    rules = [rule for rule in rules if not DETECTORS[rule.signal].reads_alerts]
-    # The review of the first month needs the dealer alerts of the month before it too
-    # (a concentration already there is no news): judge one month more, write the periods.
-    judged = (add_months(periods[0], -1), periods[1]) if reviews else periods
     first, last_month = window_for(periods)
-    panel = build_panel(first, last_month, dealer_ids)
-    source = _full_scan_covering(periods) if dealer_ids is not None else None
-    everyone = None  # the full panel, read only for peer medians when no scan has them
-    dealer_ids_seen = panel.get_column("dealer").unique().to_list()
-    dealers = {pk: (territory, path, rep) for pk, territory, path, rep in
-               Dealer.objects.filter(pk__in=dealer_ids_seen).values_list(
-                   "pk", "territory_id", "territory__path", "assigned_rep_id")}
+    panel = build_panel(first, last_month, dealer_ids, facts_of=facts_of,
+                        network_of=network_of)
+    stats = _StoredMedians(periods, first, last_month) if dealer_ids is not None else None
+    # The panel carries each dealer's territory and rep, as the alert rows need them.
+    dealers = {pk: (territory, path, rep) for pk, territory, path, rep in panel.filter(
+        pl.col("pos") == 0).select("dealer", "territory_id", "path", "rep").iter_rows()}
     managers = _Managers()
     peer_stats: dict[str, Any] = {}
     alerts: list[Alert] = []
-    dealer_hits: list[pl.DataFrame] = []
-    for rule in rules:
-        stats = None
-        if dealer_ids is not None and DETECTORS[rule.signal].kind == "change":
-            stats = source.peer_stats.get(rule.code) if source is not None else None
-            if stats is None:  # no full scan yet, or the rule was off in it
-                if everyone is None:
-                    everyone = build_panel(first, last_month)
-                stats = evaluate(rule, everyone, periods)[1]
-        hits, used = evaluate(rule, panel, judged, stats=stats)
+    for rule, hits, used in _judge(rules, panel, periods, stats=stats, facts_of=facts_of,
+                                   network_of=network_of):
         if used:
             peer_stats[rule.code] = used
-        if subject_kind(rule) == "dealer":
-            dealer_hits.append(hits.select(dealer="subject", month="month",
-                                           code=pl.lit(rule.code)))
-        hits = hits.filter(pl.col("month") >= periods[0])
         alerts.extend(_alert_rows(rule, hits, panel, run, managers, dealers))
-    if reviews:
-        review_panel = _review_panel(panel, dealer_hits)
-        for rule in reviews:
-            hits, _used = evaluate(rule, review_panel, periods)
-            alerts.extend(_alert_rows(rule, hits, panel, run, managers, dealers))
     with transaction.atomic():
         Alert.objects.bulk_create(alerts, ignore_conflicts=True, batch_size=2000)
         run.raised = Alert.objects.filter(scan=run).count()
-        run.dealers = len(dealer_ids_seen)
+        run.dealers = len(dealers)
         run.peer_stats = peer_stats
         run.finished_at = timezone.now()
         run.save()
         _notify(run)
     return run
+
+
+class _StoredMedians:
+    """The peers' median changes a scan of some dealers compares them with: those the last
+    full scan over the periods stored, or, for a rule it did not judge (or without one),
+    the medians of every dealer computed now."""
+
+    def __init__(self, periods: tuple[datetime.date, datetime.date], first: datetime.date,
+                 last: datetime.date) -> None:
+        self.periods, self.window = periods, (first, last)
+        self.source = _full_scan_covering(periods)
+        self.everyone: pl.DataFrame | None = None
+
+    def of(self, rule: Rule) -> dict[str, dict[str, float]]:
+        stored = self.source.peer_stats.get(rule.code) if self.source is not None else None
+        if stored is not None:
+            return stored
+        if self.everyone is None:
+            self.everyone = build_panel(*self.window)
+        return evaluate(rule, self.everyone, self.periods)[1]
+
+
+def _judge(rules: list[Rule], panel: pl.DataFrame,
+           periods: tuple[datetime.date, datetime.date], *, stats: _StoredMedians | None = None,
+           facts_of: list[int] | None = None, network_of: list[int] | None = None
+           ) -> Iterator[tuple[Rule, pl.DataFrame, dict[str, dict[str, float]]]]:
+    """Each rule's findings in the periods and the peer medians it used; the rules reading
+    the dealer alerts (the channel review) last, over what the dealer rules found. `stats`:
+    the stored medians a scan of some dealers compares them with; `facts_of`, `network_of`:
+    the dealers judged on their own facts and on their network (default: all)."""
+    panels = {False: panel if facts_of is None else
+              panel.filter(pl.col("dealer").is_in(facts_of)),
+              True: panel if network_of is None else
+              panel.filter(pl.col("dealer").is_in(network_of))}
+    reviews = [rule for rule in rules if DETECTORS[rule.signal].reads_alerts]
+    # The review of the first month needs the dealer alerts of the month before it too
+    # (a concentration already there is no news): judge one month more, report the periods.
+    judged = (add_months(periods[0], -1), periods[1]) if reviews else periods
+    dealer_hits: list[pl.DataFrame] = []
+    for rule in rules:
+        if DETECTORS[rule.signal].reads_alerts:
+            continue
+        medians = None
+        if stats is not None and DETECTORS[rule.signal].kind == "change":
+            medians = stats.of(rule)
+        hits, used = evaluate(rule, panels[DETECTORS[rule.signal].network], judged,
+                              stats=medians)
+        if reviews and subject_kind(rule) == "dealer":
+            dealer_hits.append(hits.select(dealer="subject", month="month",
+                                           code=pl.lit(rule.code)))
+        yield rule, hits.filter(pl.col("month") >= periods[0]), used
+    if reviews:
+        review_panel = _review_panel(panel, dealer_hits)
+        for rule in reviews:
+            hits, used = evaluate(rule, review_panel, periods)
+            yield rule, hits, used
+
+
+def findings(periods: tuple[datetime.date, datetime.date], rules: list[Rule] | None = None
+             ) -> dict[str, pl.DataFrame]:
+    """What a full scan of the periods finds, rule by rule (code -> subject, month and the
+    figures), without writing anything: for checks such as `qudao bench alerts`."""
+    rules = rules if rules is not None else list(
+        Rule.objects.filter(enabled=True).prefetch_related("territories"))
+    panel = build_panel(*window_for(periods))
+    return {rule.code: hits for rule, hits, _used in _judge(rules, panel, periods)}
 
 
 def _review_panel(panel: pl.DataFrame, dealer_hits: list[pl.DataFrame]) -> pl.DataFrame:
@@ -283,7 +340,7 @@ def _review_panel(panel: pl.DataFrame, dealer_hits: list[pl.DataFrame]) -> pl.Da
         return panel.with_columns(alert_rules=pl.lit(None, pl.List(pl.Utf8)))
     codes = (pl.concat(found).group_by("dealer", "month")
              .agg(alert_rules=pl.col("code").unique().sort()))
-    return panel.join(codes, on=["dealer", "month"], how="left")
+    return panel.join(codes, on=["dealer", "month"], how="left", maintain_order="left")
 
 
 def _review_hits(rule: Rule, panel: pl.DataFrame,
@@ -302,36 +359,72 @@ def _review_hits(rule: Rule, panel: pl.DataFrame,
     return evaluate(rule, _review_panel(panel, dealer_hits), periods, scope=scope)[0]
 
 
-def scan_changed(*, since: datetime.datetime | None = None) -> ScanRun | None:
-    """Judge again only the dealers whose facts changed since the last scan read them;
-    None when nothing changed. Run it right after the facts refresh.
+def _changed_since_last_scan() -> tuple[set[tuple[int, datetime.date]], set[int] | None]:
+    """The dealer-months whose facts changed after the last scan read them: those the
+    facts refreshes since rewrote, as each recorded (`FactsRun.changed`).
 
-    Without a full scan of the last complete month yet (the first run of a new month, or
-    ever), this is that full scan: there are no peer medians to judge a few dealers by.
-    A dealer counts as changed when one of its transactions changed after the start of
-    the last facts run the previous scan could read (that run may or may not have seen it;
-    judging a dealer twice raises nothing twice). Changes dated after the last complete
-    month do not count: the month they belong to is not judged yet.
+    The last scan read the facts of the last facts run finished before it started; every
+    run started after that one may hold changes it did not see. When one of them did not
+    record its dealer-months (a rebuild, or a refresh from before they were recorded),
+    they are looked for again in the transactions changed since (the slow way). Also the
+    dealers whose ordering flipped (a month with orders now without, or back), as the
+    refreshes recorded them; None when one did not.
     """
     from qudao.analytics.models import FactsRun
     from qudao.analytics.services import changed_dealer_months
 
+    last = ScanRun.objects.filter(finished_at__isnull=False).only("started_at").first()
+    read = (FactsRun.objects.filter(finished_at__lte=last.started_at)
+            .order_by("-started_at").only("started_at").first())
+    runs = FactsRun.objects.all()
+    if read is not None:
+        runs = runs.filter(started_at__gt=read.started_at)
+    keys: set[tuple[int, datetime.date]] = set()
+    flipped: set[int] | None = set()
+    for kind, written, changed, flips in runs.values_list("kind", "dealer_months", "changed",
+                                                          "ordering_flipped"):
+        if kind != FactsRun.Kind.REFRESH or (written and not changed):
+            return changed_dealer_months(read.started_at if read else last.started_at), None
+        keys.update((dealer, datetime.date.fromisoformat(day)) for dealer, day in changed)
+        flipped = None if flipped is None or flips is None else flipped | set(flips)
+    return keys, flipped
+
+
+def scan_changed(*, since: datetime.datetime | None = None) -> ScanRun | None:
+    """Judge again only the dealers whose facts changed since the last scan read them, and
+    the network of their parents (the rules on sub-dealers' orders); None when nothing
+    changed. Run it right after the facts refresh.
+
+    Without a full scan of the last complete month yet (the first run of a new month, or
+    ever), this is that full scan: there are no peer medians to judge a few dealers by.
+    The changed dealer-months are those the facts refreshes since the last scan recorded
+    (see `_changed_since_last_scan`); with `since`, those whose transactions changed since
+    then (judging a dealer twice raises nothing twice). Changes dated after the last
+    complete month do not count: the month they belong to is not judged yet.
+    """
+    from qudao.analytics.services import changed_dealer_months
+
     month = last_complete_month()
-    if _full_scan_covering((month, month)) is None:
+    if not _full_scans_covering((month, month)).exists():
         return scan()
-    if since is None:
-        last = ScanRun.objects.filter(finished_at__isnull=False).first()
-        read = (FactsRun.objects.filter(finished_at__lte=last.started_at)
-                .order_by("-started_at").first())
-        since = read.started_at if read else last.started_at
-    changed = {dealer for dealer, day in changed_dealer_months(since) if day <= month}
-    # A sub-dealer's orders are its parent's network: judge the parent again too.
-    parents = set(Dealer.objects.filter(pk__in=changed, parent__isnull=False)
-                  .values_list("parent_id", flat=True))
-    dealers = sorted(changed | parents)
-    if not dealers:
+    if since is not None:
+        keys, flipped = changed_dealer_months(since), None
+    else:
+        keys, flipped = _changed_since_last_scan()
+    changed = {dealer for dealer, day in keys if day <= month}
+    if not changed:
         return None
-    return scan(dealer_ids=dealers, kind=ScanKind.INCREMENTAL)
+    # A sub-dealer that starts or stops ordering changes its parent's network: judge the
+    # parent's network again too (its own facts did not change). Other changes leave the
+    # count of sub-dealers ordering as it was.
+    parents: set[int] = set()
+    movers = changed if flipped is None else changed & flipped
+    if movers and Rule.objects.filter(enabled=True, signal__in=[
+            d.signal for d in DETECTORS.values() if d.network]).exists():
+        parents = set(Dealer.objects.filter(pk__in=movers, parent__isnull=False)
+                      .values_list("parent_id", flat=True))
+    return _scan(periods=None, dealer_ids=sorted(changed | parents), kind=ScanKind.INCREMENTAL,
+                 rules=None, facts_of=sorted(changed), network_of=sorted(parents))
 
 
 # -- the response workflow -------------------------------------------------------------------

@@ -103,6 +103,10 @@ class FactsRun(models.Model):
     # The (dealer, month) pairs a refresh rewrote, as [[dealer id, "YYYY-MM-DD"], ...]: the
     # alert scan judges those dealers again without looking for changes a second time.
     changed = models.JSONField(_("dealer months changed"), default=list, blank=True)
+    # Dealers with a month that went from ordering to not ordering or back in this refresh:
+    # only their parents' sub-dealer networks look different (None: not recorded).
+    ordering_flipped = models.JSONField(_("dealers whose ordering flipped"), null=True,
+                                        blank=True)
 
     class Meta:
         verbose_name = _("facts run")

@@ -205,9 +205,24 @@ def _sources(dealer_ids: list[int] | None, months: Window | None = None
     return queries
 
 
+def _typed(sql: str) -> str:
+    """A source's SELECT with each column cast to the facts table's type. With the same
+    types in every source PostgreSQL flattens their UNION ALL into one parallel append;
+    with types that differ (a count is a bigint, a zero an integer, a sum a numeric of any
+    scale) it nests one append per source and reads them one after the other: on the large
+    demo a rebuild took 25 s instead of 30 s. Exact: every measure is whole or in cents."""
+    fields = {"f_dealer": DealerMonth._meta.get_field("dealer"),
+              "f_month": DealerMonth._meta.get_field("month"),
+              **{f"f_{name}": DealerMonth._meta.get_field(name) for name in MEASURES}}
+    casts = ", ".join(f"CAST({name} AS {field.db_type(connection)}) AS {name}"
+                      for name, field in fields.items())
+    return f"SELECT {casts} FROM ({sql}) AS typed"  # noqa: S608
+
+
 def _insert_facts(dealer_ids: list[int] | None, keys_table: str | None,
-                  months: Window | None = None) -> int:
-    """INSERT the grouped facts of all sources; with `keys_table`, only its dealer-months.
+                  months: Window | None = None, *, typed: bool = False) -> int:
+    """INSERT the grouped facts of all sources; with `keys_table`, only its dealer-months;
+    `typed`: each source cast to the facts table's types first (see `_typed`).
 
     The SQL is assembled from table and column names of the models and from the sources'
     ORM-compiled SQL; every value travels as a parameter.
@@ -215,7 +230,7 @@ def _insert_facts(dealer_ids: list[int] | None, keys_table: str | None,
     parts, params = [], []
     for source in _sources(dealer_ids, months):
         sql, source_params = source.query.sql_with_params()
-        parts.append(sql)
+        parts.append(_typed(sql) if typed else sql)
         params.extend(source_params)
     # The union's columns take the first source's names: f_dealer, f_month, f_<measure>.
     sums = ", ".join(f"{COMBINE.get(name, 'SUM')}(s.f_{name})" for name in MEASURES)
@@ -256,7 +271,7 @@ def facts_rebuild() -> FactsRun:
             cursor.execute(f"TRUNCATE {DealerMonth._meta.db_table}")
     else:
         DealerMonth.objects.all().delete()
-    written = _insert_facts(None, None)
+    written = _insert_facts(None, None, typed=connection.vendor == "postgresql")
     return FactsRun.objects.create(kind=FactsRun.Kind.REBUILD, started_at=started,
                                    finished_at=timezone.now(), dealer_months=written)
 
@@ -291,6 +306,14 @@ def changed_dealer_months(since: datetime.datetime) -> set[tuple[int, datetime.d
     return keys
 
 
+def _ordering(cursor: Any, table: str) -> set[tuple[int, Any]]:
+    """The dealer-months of the refresh's keys (temporary table facts_keys) with orders."""
+    cursor.execute(f"SELECT t.dealer_id, t.month FROM {table} t "  # noqa: S608
+                   "JOIN facts_keys k ON k.dealer_id = t.dealer_id AND k.month = t.month "
+                   "WHERE t.order_count > 0")
+    return set(cursor.fetchall())
+
+
 @transaction.atomic
 def facts_refresh(*, since: datetime.datetime | None = None) -> FactsRun:
     """Rewrite only the dealer-months whose transactions changed since the last run (or
@@ -302,21 +325,26 @@ def facts_refresh(*, since: datetime.datetime | None = None) -> FactsRun:
     started = timezone.now()
     keys = changed_dealer_months(since)
     written = 0
+    flipped: list[int] = []
     if keys:
         with connection.cursor() as cursor:
             cursor.execute("CREATE TEMPORARY TABLE facts_keys (dealer_id bigint, month date)")
             try:
                 cursor.executemany("INSERT INTO facts_keys VALUES (%s, %s)", sorted(keys))
                 table = DealerMonth._meta.db_table
+                ordering_before = _ordering(cursor, table)
                 cursor.execute(f"DELETE FROM {table} WHERE EXISTS (SELECT 1 "  # noqa: S608
                                f"FROM facts_keys k WHERE k.dealer_id = {table}.dealer_id "
                                f"AND k.month = {table}.month)")
                 dealers = sorted({dealer for dealer, _month in keys})
                 months = (min(m for _d, m in keys), max(m for _d, m in keys))
                 written = _insert_facts(dealers, "facts_keys", months)
+                flipped = sorted({dealer for dealer, _month in
+                                  ordering_before ^ _ordering(cursor, table)})
             finally:
                 cursor.execute("DROP TABLE facts_keys")
     return FactsRun.objects.create(kind=FactsRun.Kind.REFRESH, started_at=started,
                                    finished_at=timezone.now(), dealer_months=written,
                                    changed=[[dealer, month.isoformat()]
-                                            for dealer, month in sorted(keys)])
+                                            for dealer, month in sorted(keys)],
+                                   ordering_flipped=flipped)

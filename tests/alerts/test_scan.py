@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from qudao.alerts import services, tasks
 from qudao.alerts.models import Alert, Notification, Rule, ScanRun
@@ -196,6 +197,68 @@ def test_scan_changed_after_the_facts_refresh_judges_the_changed_dealer(world, n
     assert figures(Alert.objects.get(rule__code="order-drop-mom")) == (
         D("50000"), D("100000"), D("-0.5"), D("0"), "warning")
     assert services.scan_changed() is None
+
+
+def _six_ordering_twice_a_month(world, north_rep) -> tuple[dict, object]:
+    """As above: six dealers, 2 × 50,000 a month over the last six complete months, the
+    facts rebuilt and the month's full scan run; returns each dealer's last late order (by
+    dealer code) and the product ordered."""
+    last = services.last_complete_month()
+    product = ProductFactory()
+    late = {}
+    for n in range(6):
+        each = dealer(f"HB-{n}", world.shijiazhuang, rep=north_rep)
+        for m in months(add_months(last, -5), last):
+            _order(each, m.replace(day=3), 50000, product)
+            late[each.code] = _order(each, m.replace(day=17), 50000, product)
+    analytics_services.facts_rebuild()
+    assert services.scan_changed().kind == "full"
+    return late, product
+
+
+@pytest.mark.django_db
+def test_scan_changed_judges_what_the_refreshes_since_the_last_scan_recorded(
+        world, north_rep, monkeypatch):
+    """Two refreshes after the month's full scan, each taking in one cancelled order: the
+    scan judges both dealers from what the refreshes recorded, without searching the
+    transactions again; an order of the current month (not judged yet) adds nobody."""
+    last = services.last_complete_month()
+    late, product = _six_ordering_twice_a_month(world, north_rep)
+    for code in ("HB-0", "HB-1"):
+        late[code].status = "cancelled"
+        late[code].save()
+        analytics_services.facts_refresh()
+    _order(late["HB-2"].dealer, timezone.localdate(), 50000, product)
+    analytics_services.facts_refresh()
+
+    def searched(since):
+        raise AssertionError("the refreshes recorded what they changed")
+
+    monkeypatch.setattr(analytics_services, "changed_dealer_months", searched)
+    run = services.scan_changed()
+
+    assert (run.kind, run.dealers) == ("incremental", 2)
+    assert found(scan=run) == {(code, dealer_code, last)
+                               for code in ("order-drop-trailing", "order-drop-mom")
+                               for dealer_code in ("HB-0", "HB-1")}
+    assert services.scan_changed() is None  # the refreshes were read by this scan
+
+
+@pytest.mark.django_db
+def test_after_a_rebuild_scan_changed_looks_for_the_changes_itself(world, north_rep):
+    """A rebuild records no dealer-months: the scan finds the changed dealer in the
+    transactions changed since the facts the last scan read."""
+    last = services.last_complete_month()
+    late, _product = _six_ordering_twice_a_month(world, north_rep)
+    late["HB-3"].status = "cancelled"
+    late["HB-3"].save()
+    analytics_services.facts_rebuild()
+
+    run = services.scan_changed()
+
+    assert (run.kind, run.dealers) == ("incremental", 1)
+    assert found(scan=run) == {("order-drop-trailing", "HB-3", last),
+                               ("order-drop-mom", "HB-3", last)}
 
 
 @pytest.mark.django_db

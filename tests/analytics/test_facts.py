@@ -161,6 +161,9 @@ def test_refresh_rewrites_only_the_changed_dealer_months(history):
     assert run.kind == "refresh" and run.dealer_months == 2  # January and March of A
     a = history.dealer_a.pk
     assert run.changed == [[a, "2026-01-01"], [a, "2026-03-01"]]
+    # A ordered in March for the first time (January still has orders): its ordering
+    # flipped, which is what its distributor's sub-dealer network rule must see.
+    assert run.ordering_flipped == [a]
     facts = _facts(history.dealer_a)
     assert facts[MAR][:5] == (Decimal("30.00"), Decimal("30.00"), 3, 1, 1)
     assert facts[JAN][:5] == (Decimal("190.00"), Decimal("200.00"), 14, 2, 1)
