@@ -23,7 +23,7 @@ import datetime
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ from django.db import connection
 from qudao.agreements.choices import AgreementStatus
 from qudao.agreements.models import Agreement
 from qudao.alerts.choices import Comparison
-from qudao.alerts.detectors import DETECTORS, EPSILON, MISSING_FILL_MONTHS
+from qudao.alerts.detectors import DETECTORS, EPSILON, MISSING_FILL_MONTHS, SURGE_FLOOR
 from qudao.alerts.engine import MIN_PEERS, params_of, subject_kind
 from qudao.alerts.models import Rule
 from qudao.alerts.panel import add_months
@@ -59,6 +59,9 @@ FACT_COLUMNS = {
     "stock_quantity": ("stock_quantity", "DOUBLE"),
     "sold_quantity": ("sold_quantity", "DOUBLE"),
     "active_customers": ("active_customers", "DOUBLE"),
+    "requests": ("requests", "DOUBLE"),
+    "complaints": ("complaints", "DOUBLE"),
+    "calls_in": ("calls_in", "DOUBLE"),
     "overdue_flow": ("(overdue_added - overdue_paid)", "DECIMAL(18,2)"),
     "overdue30_flow": ("(overdue30_added - overdue30_paid)", "DECIMAL(18,2)"),
     "first_order_day": ("first_order_day", "DATE"),
@@ -243,6 +246,10 @@ def _change_columns(p: dict[str, Any], signal: str) -> str:
                     "AND value IS NOT NULL")
     elif signal == "coverage_shrinking":
         eligible = f"value IS NOT NULL AND baseline >= {min_base!r}"
+    elif signal in SURGES:
+        # A surge needs min_base this month and divides by at least 1.
+        return (f"value >= {min_base!r} AND baseline IS NOT NULL AS eligible, "
+                f"value / greatest(baseline, {SURGE_FLOOR!r}) - 1 AS change")
     else:
         eligible = f"baseline >= {min_base!r}"
     return f"{eligible} AS eligible, value / baseline - 1 AS change"
@@ -453,7 +460,20 @@ def _channel_review(p: dict[str, Any]) -> tuple[str, bool]:
                GROUP BY region_id, month""", False)
 
 
-SIGNALS = {"order_drop": _order_drop, "price_drop": _price_drop, "target_lag": _target_lag,
+def _count_trailing(column: str) -> Callable[[dict[str, Any]], tuple[str, bool]]:
+    def select(p: dict[str, Any]) -> tuple[str, bool]:
+        history = f"CASE WHEN orders_so_far > 0 THEN {column} END"  # as for orders
+        baseline = _full("avg", history, int(p.get("window", 3)))
+        return (f"SELECT dealer, month, grp, level, {column} AS value, {baseline} AS baseline "
+                "FROM src", True)
+    return select
+
+
+SURGES = {"complaint_surge": "complaints", "request_surge": "requests", "calls_jump": "calls_in"}
+
+SIGNALS = {**{signal: _count_trailing(column) for signal, column in SURGES.items()},
+           "calls_drop": _count_trailing("calls_in"), "order_drop": _order_drop,
+           "price_drop": _price_drop, "target_lag": _target_lag,
            "stopped_ordering": _stopped_ordering, "first_order_only": _first_order_only,
            "first_order_share": _first_order_share, "overdue_aged": _overdue_aged,
            "payment_delay": _payment_delay, "stock_low": _stock_low,

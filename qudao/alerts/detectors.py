@@ -91,6 +91,44 @@ def order_drop(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
     )
 
 
+# Signals on monthly counts (complaints, service requests, calls from the dealer): the count
+# against its average over the `window` months before. A surge needs `min_base` this month
+# and divides by at least 1 (from none to four complaints is a surge); a fall needs a
+# baseline of `min_base`.
+SURGE_FLOOR = 1.0
+
+
+def _count_against_trailing(column: str, p: dict[str, Any]) -> pl.Expr:
+    """The average of the `window` months before; months before the dealer's first order
+    are no history (null), as for orders."""
+    window = int(p.get("window", 3))
+    history = pl.when(pl.col("orders_so_far") > 0).then(pl.col(column))
+    return window_sum(history, window, skip=1) / window
+
+
+def _surge(column: str) -> Callable[[pl.DataFrame, dict[str, Any]], pl.DataFrame]:
+    def compute(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
+        baseline = _count_against_trailing(column, p)
+        return panel.with_columns(value=pl.col(column), baseline=baseline).with_columns(
+            eligible=(pl.col("value") >= float(p.get("min_base", 0)))
+            & pl.col("baseline").is_not_null(),
+            change=pl.col("value") / pl.max_horizontal(pl.col("baseline"),
+                                                       pl.lit(SURGE_FLOOR)) - 1,
+        )
+    compute.__doc__ = f"{column} this month against the average of the months before."
+    return compute
+
+
+def calls_drop(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
+    """Calls from the dealer this month against the average of the months before: a dealer
+    who suddenly stops calling."""
+    baseline = _count_against_trailing("calls_in", p)
+    return panel.with_columns(value=pl.col("calls_in"), baseline=baseline).with_columns(
+        eligible=(pl.col("baseline") >= float(p.get("min_base", 0))).fill_null(False),
+        change=pl.col("value") / pl.col("baseline") - 1,
+    )
+
+
 def price_drop(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
     """The price index (paid against list price, whatever the product mix) against the
     trailing months' index: a sudden cut, possibly dumping."""
@@ -470,6 +508,23 @@ DETECTORS: dict[str, Detector] = {d.signal: d for d in [
                "its peers grow."),
              "change", "money", {"threshold": 0.15, "max_growth": 0.0, "min_base": 120000},
              stagnant),
+    Detector("complaint_surge", _("Complaints surge"),
+             _("Complaints this month against the average of the months before."),
+             "change", "count", {"window": 3, "threshold": 1.0, "min_base": 3},
+             _surge("complaints"), direction=1, series="complaints",
+             comparisons=("vertical",)),
+    Detector("request_surge", _("Service requests surge"),
+             _("Service requests this month against the average of the months before."),
+             "change", "count", {"window": 3, "threshold": 1.0, "min_base": 5},
+             _surge("requests"), direction=1, series="requests", comparisons=("vertical",)),
+    Detector("calls_jump", _("Calls from the dealer jump"),
+             _("The dealer called far more often this month than in the months before."),
+             "change", "count", {"window": 3, "threshold": 1.0, "min_base": 4},
+             _surge("calls_in"), direction=1, series="calls_in", comparisons=("vertical",)),
+    Detector("calls_drop", _("Calls from the dealer stop"),
+             _("The dealer called far less often this month than in the months before."),
+             "change", "count", {"window": 3, "threshold": 0.6, "min_base": 4}, calls_drop,
+             series="calls_in", comparisons=("vertical",)),
     Detector("channel_review", _("Channel review"),
              _("Alerts concentrated in a province: review the channel's costs and look for "
                "new ways to reach the market."),

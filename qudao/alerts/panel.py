@@ -43,7 +43,9 @@ FLOATS = {"order_amount": "amount", "list_amount": "list_amount", "order_quantit
           "order_count": "orders", "target_amount": "target", "allocated_amount": "allocated",
           "late_amount_days": "late_amount_days", "stock_reports": "stock_reports",
           "stock_quantity": "stock_quantity", "sold_quantity": "sold_quantity",
-          "active_customers": "active_customers"}
+          "active_customers": "active_customers", "requests": "requests",
+          "complaints": "complaints", "quality_issues": "quality_issues",
+          "calls_in": "calls_in", "calls_out": "calls_out", "visits": "visits"}
 # Balances kept as monthly flows (added less paid); their running sums, in cents, are exact.
 FLOWS = {"overdue": ("overdue_added", "overdue_paid"),
          "overdue30": ("overdue30_added", "overdue30_paid")}

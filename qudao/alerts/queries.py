@@ -148,6 +148,10 @@ FIGURE_LABELS = {
                            _("Customers sold to, months before")),
     "stagnant": (_("Orders of the last 12 months"), _("Orders of the 12 months before")),
     "channel_review": (_("Share of dealers alerted"), _("Share that calls for a review")),
+    "complaint_surge": (_("Complaints this month"), _("Monthly average before")),
+    "request_surge": (_("Requests this month"), _("Monthly average before")),
+    "calls_jump": (_("Calls from the dealer this month"), _("Monthly average before")),
+    "calls_drop": (_("Calls from the dealer this month"), _("Monthly average before")),
 }
 
 
