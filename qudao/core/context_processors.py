@@ -52,7 +52,7 @@ def navigation(request):
         items.append((label, reverse("events:event_list"), "events"))
     if user.has_perm("visits.view_visit"):
         items.append((_("Calls and visits"), reverse("visits:contact_list"), "visits"))
-        items.append((_("Reports"), reverse("visits:report_list"), "reports"))
+        items.append((_("Weekly and monthly reports"), reverse("visits:report_list"), "reports"))
     if user.has_perm("stock.view_stock"):
         items.append((_("Stock reports"), reverse("stock:report_list"), "stock"))
     if user.has_perm("orders.import_order") or user.has_perm("finance.import_finance"):
