@@ -19,7 +19,6 @@ from qudao.alerts.schemas import (
 )
 from qudao.api import require
 from qudao.core.exceptions import DomainError
-from qudao.territories.models import Territory
 
 router = Router(tags=["Early warning"])
 
@@ -103,9 +102,7 @@ def rule_update(request, rule_id: int, payload: RulePatch):
     territory_ids = values.pop("territory_ids", None)
     territories = None
     if territory_ids is not None:
-        territories = list(Territory.objects.filter(pk__in=territory_ids))
-        if len(territories) != len(set(territory_ids)):
-            raise DomainError("territory_ids: unknown territory")
+        territories = queries.rule_territories(ids=territory_ids)
     if "params" in values:
         values["params"] = {**rule.params, **values["params"]}
     services.rule_update(rule=rule, actor=request.user, values=values, territories=territories)

@@ -200,3 +200,14 @@ def rule_list() -> QuerySet[Rule]:
 
 def rule_get(*, pk: int) -> Rule:
     return Rule.objects.prefetch_related("territories").get(pk=pk)
+
+
+def rule_territories(*, ids: list[int]) -> list[Territory]:
+    """The regions a rule is limited to, by id; DomainError naming an unknown one."""
+    from qudao.core.exceptions import DomainError
+
+    territories = list(Territory.objects.filter(pk__in=ids))
+    unknown = sorted(set(ids) - {t.pk for t in territories})
+    if unknown:
+        raise DomainError(f"territory_ids: no territory {', '.join(map(str, unknown))}")
+    return territories

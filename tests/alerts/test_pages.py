@@ -228,6 +228,10 @@ def test_api_workflow_and_errors(alerts, north_rep, hq_admin, client):
     response = client.patch(f"/api/alert-rules/{rule.pk}", {"params": {"speed": 1}},
                             content_type="application/json")
     assert response.status_code == 409 and "speed" in response.json()["message"]
+    response = client.patch(f"/api/alert-rules/{rule.pk}", {"territory_ids": [999999]},
+                            content_type="application/json")
+    assert response.status_code == 409 and "999999" in response.json()["message"]
+    assert not rule.territories.exists()
 
 
 @pytest.mark.django_db
