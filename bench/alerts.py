@@ -57,6 +57,7 @@ from qudao.alerts import panel as alerts_panel
 from qudao.alerts import services as alerts_services
 from qudao.alerts.engine import window_for
 from qudao.alerts.models import Alert, Rule
+from qudao.alerts.services import scan as alerts_scan
 from qudao.analytics import services as facts_services
 from qudao.analytics.models import DealerMonth
 from qudao.orders.choices import OrderChannel, OrderStatus
@@ -122,12 +123,12 @@ class _Phases:
         for name in ("_stock_terms", "_sub_dealers", "_children_ordering",
                      "_children_in_panel"):
             self.wrap(alerts_panel, name, "panel: terms and network")
-        self.wrap(alerts_services, "build_panel", "panel")
-        self.wrap(alerts_services, "evaluate", "rules: evaluate")
-        self.wrap(alerts_services, "_alert_rows", "alert rows (Python)")
-        self.wrap(alerts_services, "_Managers", "managers read")
+        self.wrap(alerts_scan, "build_panel", "panel")
+        self.wrap(alerts_scan, "evaluate", "rules: evaluate")
+        self.wrap(alerts_scan, "_alert_rows", "alert rows (Python)")
+        self.wrap(alerts_scan, "_Managers", "managers read")
         self.wrap(Alert.objects, "bulk_create", "alerts: bulk insert")
-        self.wrap(alerts_services, "_notify", "notifications")
+        self.wrap(alerts_scan, "_notify", "notifications")
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -285,7 +286,7 @@ def _incremental(last: datetime.date) -> tuple[float, float, Any]:
         _add_day(dealers, alerts_panel.add_months(last, 1) - datetime.timedelta(days=1))
         refresh_seconds = _seconds(facts_services.facts_refresh)
         with _Phases() as phases:
-            phases.wrap(alerts_services, "_changed_since_last_scan", "changed dealers")
+            phases.wrap(alerts_scan, "_changed_since_last_scan", "changed dealers")
             phases.wrap(facts_services, "changed_dealer_months",
                         "changed dealer-months searched (fallback)")
             _collected()

@@ -7,7 +7,7 @@ import importlib
 from django.apps import apps
 
 _RULE_MIGRATIONS = ["0002_builtin_rules", "0004_key_account_rules", "0005_stock_channel_rules",
-                    "0007_service_contact_rules"]
+                    "0007_service_contact_rules", "0008_product_quality_rule"]
 
 
 def ensure_seeded() -> None:

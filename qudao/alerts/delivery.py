@@ -34,6 +34,8 @@ def _subject(alert: Alert) -> str:
         return f"{alert.dealer.code} {alert.dealer.name}"
     if alert.rep_id:
         return str(alert.rep)
+    if alert.product_id:
+        return f"{alert.product.sku} {alert.product.name}"
     return alert.territory.name if alert.territory_id else alert.subject_key
 
 
@@ -60,7 +62,7 @@ def email_critical(*, scan: ScanRun | None = None) -> int:
                                          alert__status__in=OPEN_STATUSES)
              .exclude(user__email="").select_related("user", "alert", "alert__rule",
                                                      "alert__dealer", "alert__rep",
-                                                     "alert__territory"))
+                                                     "alert__territory", "alert__product"))
     if scan is not None:
         notes = notes.filter(alert__scan=scan)
     sent = 0
@@ -89,7 +91,7 @@ def digest_send(*, now: datetime.datetime | None = None) -> int:
         alerts = list(Alert.objects.filter(
             Q(assigned_to=user) | Q(notifications__user=user, notifications__read_at__isnull=True),
             status__in=OPEN_STATUSES).distinct().select_related(
-            "rule", "dealer", "rep", "territory").order_by("-period", "-id"))
+            "rule", "dealer", "rep", "territory", "product").order_by("-period", "-id"))
         if not alerts:
             continue
         alerts.sort(key=lambda a: (-SEVERITY_RANK[Severity(a.severity)], -a.period.toordinal()))
@@ -166,7 +168,8 @@ def deliveries_send(*, now: datetime.datetime | None = None) -> dict[str, int]:
     due = list(WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING,
                                               next_attempt_at__lte=now)
                .select_related("endpoint", "alert", "alert__rule", "alert__dealer",
-                               "alert__rep", "alert__territory").order_by("next_attempt_at"))
+                               "alert__rep", "alert__territory", "alert__product")
+               .order_by("next_attempt_at"))
     for delivery in due:
         try:
             with translation.override(settings.LANGUAGE_CODE):

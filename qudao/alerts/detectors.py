@@ -54,7 +54,7 @@ class Detector:
     unit: str  # money, quantity, ratio, days: how value and baseline read
     defaults: dict[str, Any]
     compute: Callable[[pl.DataFrame, dict[str, Any]], pl.DataFrame]
-    subject: str = "dealer"  # or "rep", "territory"
+    subject: str = "dealer"  # or "rep", "territory", "product"
     direction: int = -1  # -1: a fall is bad, +1: a rise is bad
     series: str = "amount"  # the column (of the panel or the finding) the alert's chart draws
     comparisons: tuple[str, ...] = ("vertical", "horizontal", "both")
@@ -117,6 +117,22 @@ def _surge(column: str) -> Callable[[pl.DataFrame, dict[str, Any]], pl.DataFrame
         )
     compute.__doc__ = f"{column} this month against the average of the months before."
     return compute
+
+
+def quality_by_sku(frame: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
+    """Quality issues raised on one SKU this month against the average of the months
+    before: a batch or a design going wrong. `frame` has every month of every product named
+    in the window (see engine.product_panel), in order."""
+    window = int(p.get("window", 3))
+    baseline = (pl.col("issues").shift(1).rolling_sum(window, min_samples=window)
+                .over("subject") / window)
+    return frame.rename({"product": "subject"}).with_columns(
+        value=pl.col("issues"), baseline=baseline).with_columns(
+        eligible=(pl.col("value") >= float(p.get("min_base", 0)))
+        & pl.col("baseline").is_not_null(),
+        change=pl.col("value") / pl.max_horizontal(pl.col("baseline"),
+                                                   pl.lit(SURGE_FLOOR)) - 1,
+    )
 
 
 def calls_drop(panel: pl.DataFrame, p: dict[str, Any]) -> pl.DataFrame:
@@ -517,6 +533,12 @@ DETECTORS: dict[str, Detector] = {d.signal: d for d in [
              _("Service requests this month against the average of the months before."),
              "change", "count", {"window": 3, "threshold": 1.0, "min_base": 5},
              _surge("requests"), direction=1, series="requests", comparisons=("vertical",)),
+    Detector("quality_by_sku", _("Quality issues on a product"),
+             _("Quality issues raised on one SKU this month (by the dealers in the rule's "
+               "scope) against the average of the months before."),
+             "change", "count", {"window": 3, "threshold": 1.0, "min_base": 3},
+             quality_by_sku, subject="product", direction=1, series="issues",
+             comparisons=("vertical",), extras=("dealers",)),
     Detector("calls_jump", _("Calls from the dealer jump"),
              _("The dealer called far more often this month than in the months before."),
              "change", "count", {"window": 3, "threshold": 1.0, "min_base": 4},

@@ -54,7 +54,7 @@ class RuleScope:
 
 def subject_kind(rule: Rule) -> str:
     det = DETECTORS[rule.signal]
-    if det.subject in ("dealer", "territory"):
+    if det.subject in ("dealer", "territory", "product"):
         return det.subject
     return "rep" if rule.params.get("by", "rep") == "rep" else "territory"
 
@@ -111,8 +111,31 @@ def _judge_change(found: pl.DataFrame, det: Detector, rule: Rule, p: dict[str, A
     )
 
 
+def product_panel(issues: pl.DataFrame | None, panel: pl.DataFrame, scope: RuleScope
+                  ) -> pl.DataFrame:
+    """Per product and month of the panel's window: the quality issues the scope's dealers
+    raised on it (`issues`: see panel.product_issues) and how many dealers raised them;
+    every month of every product named, in order."""
+    schema = {"product": pl.Int64, "month": pl.Date, "issues": pl.Float64,
+              "dealers": pl.Int64}
+    if issues is None or not issues.height or not panel.height:
+        return pl.DataFrame(schema=schema)
+    months = pl.DataFrame({"month": pl.date_range(panel.get_column("month").min(),
+                                                  panel.get_column("month").max(), "1mo",
+                                                  eager=True)})
+    attributes = panel.filter(pl.col("pos") == 0).select("dealer", "path", "level", "grade")
+    rows = scope.apply(issues.join(attributes, on="dealer", how="left"))
+    counts = rows.group_by("product", "month").agg(
+        issues=pl.col("issues").sum(), dealers=pl.col("dealer").n_unique().cast(pl.Int64))
+    grid = counts.select("product").unique().join(months, how="cross")
+    return (grid.join(counts, on=["product", "month"], how="left")
+            .with_columns(pl.col("issues").fill_null(0.0), pl.col("dealers").fill_null(0))
+            .sort("product", "month").select(*schema))
+
+
 def evaluate(rule: Rule, panel: pl.DataFrame, periods: tuple[datetime.date, datetime.date],
-             *, scope: RuleScope | None = None, stats: dict | None = None
+             *, scope: RuleScope | None = None, stats: dict | None = None,
+             issues: pl.DataFrame | None = None
              ) -> tuple[pl.DataFrame, dict[str, dict[str, float]]]:
     """The rule's findings in the periods (first, last): one row per subject and month
     where the condition starts (it did not hold the month before), with the numbers that
@@ -127,6 +150,9 @@ def evaluate(rule: Rule, panel: pl.DataFrame, periods: tuple[datetime.date, date
     `stats`, when given (even empty), are peer medians from an earlier full scan: an
     incremental scan of a few dealers compares them with all their peers, not with each
     other; a group missing from them has no peer median, as in the full scan.
+
+    A product rule judges `issues` (see panel.product_issues) raised by the dealers of the
+    panel in its scope, product by product, against the product's own history.
     """
     det = DETECTORS[rule.signal]
     p = params_of(rule)
@@ -141,11 +167,17 @@ def evaluate(rule: Rule, panel: pl.DataFrame, periods: tuple[datetime.date, date
         keep = [c for c in computed.columns if c in FINDING_COLUMNS or c in det.extras]
         everyone = computed.select(keep).filter(pl.col("month").is_between(since, periods[1]))
         found = scope.apply(everyone)
+    elif det.subject == "product":
+        everyone = found = det.compute(product_panel(issues, panel, scope), p).with_columns(
+            group=pl.lit(None, pl.Utf8))
     else:
         everyone = found = det.compute(scope.apply(panel), p)
     used: dict[str, dict[str, float]] = {}
     if det.kind == "change":
-        medians = stats_frame(stats) if stats is not None else peer_medians(everyone)
+        if det.subject == "product":  # a product against its own history only
+            medians = stats_frame({})
+        else:
+            medians = stats_frame(stats) if stats is not None else peer_medians(everyone)
         found = _judge_change(found, det, rule, p, medians)
         for month, group, median in medians.filter(pl.col("month") >= since).iter_rows():
             if median is not None:
@@ -159,8 +191,8 @@ def evaluate(rule: Rule, panel: pl.DataFrame, periods: tuple[datetime.date, date
         before = pl.when((pl.col("month") > since) & (pl.col("pos") >= 1)).then(
             pl.col("hit").shift(1))
     else:
-        # A rep's or a region's months are those some dealer of theirs is judged in: the
-        # month before is the row before of the same subject.
+        # A rep's or a region's months are those some dealer of theirs is judged in (a
+        # product's, every month): the month before is the row before of the same subject.
         subject = "subject"
         found = found.sort(subject, "month")
         before = pl.col("hit").shift(1).over(subject)

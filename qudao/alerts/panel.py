@@ -29,12 +29,15 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
 from django.db.models import Count, F, Func, Max, Min, Sum
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, TruncMonth
+from django.utils import timezone
 
 from qudao.agreements.choices import AgreementStatus
 from qudao.agreements.models import Agreement
 from qudao.analytics.models import DealerMonth
+from qudao.analytics.services import QUALITY_CODES
 from qudao.dealers.models import Dealer
+from qudao.service.models import ServiceRequest
 from qudao.territories.models import Territory, TerritoryLevel
 
 # Facts column -> panel column (read as floats: comparisons are ratios; the alert keeps the
@@ -393,3 +396,26 @@ def build_panel(first: datetime.date, last: datetime.date,
         .then(pl.coalesce(pl.col("first_order_before"), pl.col("first_seen"))),
     )
     return panel
+
+
+def product_issues(first: datetime.date, last: datetime.date) -> pl.DataFrame:
+    """Quality issues per dealer, product and month from `first` to `last`: the service
+    requests of the quality function that name a product, in the local month they were
+    raised (as the facts count them). What the product rules judge, one GROUP BY."""
+    def midnight(day: datetime.date) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+    after = (last.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    queryset = (ServiceRequest.objects
+                .filter(function__code__in=QUALITY_CODES, product__isnull=False,
+                        created_at__gte=midnight(first), created_at__lt=midnight(after))
+                .annotate(m=TruncMonth("created_at", output_field=models.DateField()))
+                .values("dealer_id", "product_id", "m").annotate(n=Count("id"))
+                .values_list("dealer_id", "product_id", "m", "n"))
+    if connection.vendor == "postgresql":
+        return _frame(queryset, {"dealer": pl.Int64, "product": pl.Int64, "month": pl.Date,
+                                 "issues": pl.Float64})
+    # SQLite's month of a moment is the text of a date.
+    frame = _frame(queryset, {"dealer": pl.Int64, "product": pl.Int64, "month": pl.Utf8,
+                              "issues": pl.Float64})
+    return frame.with_columns(pl.col("month").str.slice(0, 10).str.to_date())

@@ -42,15 +42,15 @@ def alert_list(*, user: Any, filters: Any = None) -> QuerySet[Alert]:
     data = filters_copy(filters)
     data.setdefault("state", "open")
     alerts = visible_alerts(user).select_related(
-        "rule", "dealer", "territory", "assigned_to", "rep")
+        "rule", "dealer", "territory", "assigned_to", "rep", "product")
     alerts = AlertFilter(data, queryset=alerts, request_user=user).qs
     return alerts.order_by("-period", "-id")
 
 
 def alert_get(*, user: Any, pk: int) -> Alert:
     return visible_alerts(user).select_related(
-        "rule", "dealer", "dealer__territory", "territory", "assigned_to", "manager", "rep",
-        "closed_by").get(pk=pk)
+        "rule", "dealer", "dealer__territory", "territory", "product", "assigned_to", "manager",
+        "rep", "closed_by").get(pk=pk)
 
 
 def alert_history(*, alert: Alert) -> QuerySet:
@@ -87,7 +87,7 @@ def inbox(*, user: Any) -> QuerySet[Notification]:
     """The user's notifications on alerts still open, unread first."""
     return (Notification.objects.filter(user=user, alert__status__in=OPEN_STATUSES)
             .select_related("alert", "alert__rule", "alert__dealer", "alert__territory",
-                            "alert__rep")
+                            "alert__product", "alert__rep")
             .order_by(F("read_at").asc(nulls_first=True), "-created_at", "-id"))
 
 

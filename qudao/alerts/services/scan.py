@@ -1,5 +1,5 @@
-"""Writes of early warning: scans that raise alerts, the response workflow, escalation and
-the rules HQ edits."""
+"""Scans: the switched-on rules over the facts, raising what they find as alerts (full,
+per dealer, or of what changed since the last scan)."""
 
 import datetime
 from collections.abc import Iterator
@@ -8,59 +8,26 @@ from typing import Any
 
 import polars as pl
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from qudao.alerts.choices import OPEN_STATUSES, AlertStatus, ScanKind, Severity
+from qudao.alerts.choices import ScanKind, Severity
 from qudao.alerts.detectors import DETECTORS
-from qudao.alerts.engine import RuleScope, evaluate, params_of, subject_kind, window_for
-from qudao.alerts.models import Alert, AlertAction, Notification, Rule, ScanRun
-from qudao.alerts.panel import add_months, build_panel
-from qudao.core import audit
-from qudao.core.exceptions import DomainError, InvalidTransition
+from qudao.alerts.engine import (
+    RuleScope,
+    evaluate,
+    params_of,
+    product_panel,
+    subject_kind,
+    window_for,
+)
+from qudao.alerts.models import Alert, Notification, Rule, ScanRun
+from qudao.alerts.panel import add_months, build_panel, product_issues
+from qudao.analytics.services import QUALITY_CODES
 from qudao.dealers.models import Dealer
 from qudao.territories.models import AssignmentRole, Territory, TerritoryAssignment
 
 SERIES_MONTHS = 13
-# Text parameters and the values each may take (numbers only need to be non-negative).
-CHOICES = {"measure": ("amount", "quantity"), "basis": ("trailing", "mom", "yoy"),
-           "by": ("rep", "region")}
-WHOLE_NUMBERS = {"window", "regular_months", "days", "min_dealers"}
-
-
-class AlertClosed(DomainError):
-    """The alert is resolved or dismissed: nothing more is recorded on it."""
-
-    code = "alert_closed"
-
-
-class AlertInvalid(DomainError):
-    """What was asked of an alert breaks a rule of the workflow; `errors` maps each field
-    to why."""
-
-    code = "alert_invalid"
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()), errors=errors)
-        self.errors = errors
-
-
-class AlertNotNew(InvalidTransition):
-    """Only a new alert can be acknowledged (an alert acted on is past that step)."""
-
-    code = "alert_not_new"
-
-
-class RuleInvalid(DomainError):
-    """A rule's new settings are not valid for its signal; `errors` maps each field to
-    why."""
-
-    code = "rule_invalid"
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()), errors=errors)
-        self.errors = errors
 
 
 def last_complete_month(today: datetime.date | None = None) -> datetime.date:
@@ -137,15 +104,38 @@ def _series(panel: pl.DataFrame, subjects: list[int], rule: Rule
     return out
 
 
+def _product_series(hits: pl.DataFrame, issues: pl.DataFrame | None, panel: pl.DataFrame,
+                    rule: Rule) -> dict[int, dict[datetime.date, Any]]:
+    """Per alerted product, the quality issues of each month (in the rule's scope)."""
+    frame = product_panel(issues, panel, RuleScope.of(rule)).filter(
+        pl.col("product").is_in(hits.get_column("subject").to_list()))
+    out: dict[int, dict[datetime.date, Any]] = {}
+    for product, month, value in frame.select("product", "month", "issues").iter_rows():
+        out.setdefault(product, {})[month] = value
+    return out
+
+
+def _quality_owner() -> int | None:
+    """Who answers for product quality: the responsible person of the directory's quality
+    function (product alerts are assigned to them)."""
+    from qudao.service.models import ServiceFunction
+
+    return (ServiceFunction.objects.filter(code__in=QUALITY_CODES)
+            .values_list("responsible_id", flat=True).first())
+
+
 def _alert_rows(rule: Rule, hits: pl.DataFrame, panel: pl.DataFrame, scan: ScanRun,
-                managers: _Managers, dealers: dict[int, tuple]) -> list[Alert]:
+                managers: _Managers, dealers: dict[int, tuple],
+                issues: pl.DataFrame | None = None) -> list[Alert]:
     det = DETECTORS[rule.signal]
     kind = subject_kind(rule)
     p = params_of(rule)
     subjects = hits.get_column("subject").to_list()
-    series = _series(panel, subjects, rule) if kind == "dealer" else {}
+    series = (_series(panel, subjects, rule) if kind == "dealer"
+              else _product_series(hits, issues, panel, rule) if kind == "product" else {})
     paths = (dict(Territory.objects.filter(pk__in=subjects).values_list("pk", "path"))
              if kind == "territory" and subjects else {})
+    owner = _quality_owner() if kind == "product" and hits.height else None
     alerts = []
     for row in hits.iter_rows(named=True):
         subject, month = row["subject"], row["month"]
@@ -175,6 +165,10 @@ def _alert_rows(rule: Rule, hits: pl.DataFrame, panel: pl.DataFrame, scan: ScanR
             alert.subject_key = f"rep:{subject}"
             alert.rep_id = alert.assigned_to_id = subject
             alert.manager_id = managers.above(managers.rep_paths.get(subject))
+        elif kind == "product":
+            alert.subject_key = f"product:{subject}"
+            alert.product_id = subject
+            alert.assigned_to_id = owner
         else:
             alert.subject_key = f"territory:{subject}"
             alert.territory_id = subject
@@ -249,11 +243,13 @@ def _scan(*, periods: tuple[datetime.date, datetime.date] | None,
     managers = _Managers()
     peer_stats: dict[str, Any] = {}
     alerts: list[Alert] = []
+    issues = _Issues()
     for rule, hits, used in _judge(rules, panel, periods, stats=stats, facts_of=facts_of,
-                                   network_of=network_of):
+                                   network_of=network_of, issues=issues):
         if used:
             peer_stats[rule.code] = used
-        alerts.extend(_alert_rows(rule, hits, panel, run, managers, dealers))
+        alerts.extend(_alert_rows(rule, hits, panel, run, managers, dealers,
+                                  issues.of(rule, panel)))
     with transaction.atomic():
         Alert.objects.bulk_create(alerts, ignore_conflicts=True, batch_size=2000)
         run.raised = Alert.objects.filter(scan=run).count()
@@ -285,9 +281,27 @@ class _StoredMedians:
         return evaluate(rule, self.everyone, self.periods)[1]
 
 
+class _Issues:
+    """The quality issues per dealer, product and month of the panel's window, read once
+    and only when a product rule asks for them."""
+
+    def __init__(self) -> None:
+        self.frame: pl.DataFrame | None = None
+
+    def of(self, rule: Rule, panel: pl.DataFrame) -> pl.DataFrame | None:
+        if DETECTORS[rule.signal].subject != "product":
+            return None
+        if self.frame is None:
+            months = panel.get_column("month")
+            self.frame = (product_issues(months.min(), months.max()) if panel.height
+                          else None)
+        return self.frame
+
+
 def _judge(rules: list[Rule], panel: pl.DataFrame,
            periods: tuple[datetime.date, datetime.date], *, stats: _StoredMedians | None = None,
-           facts_of: list[int] | None = None, network_of: list[int] | None = None
+           facts_of: list[int] | None = None, network_of: list[int] | None = None,
+           issues: _Issues | None = None
            ) -> Iterator[tuple[Rule, pl.DataFrame, dict[str, dict[str, float]]]]:
     """Each rule's findings in the periods and the peer medians it used; the rules reading
     the dealer alerts (the channel review) last, over what the dealer rules found. `stats`:
@@ -298,6 +312,7 @@ def _judge(rules: list[Rule], panel: pl.DataFrame,
               True: panel if network_of is None else
               panel.filter(pl.col("dealer").is_in(network_of))}
     reviews = [rule for rule in rules if DETECTORS[rule.signal].reads_alerts]
+    issues = issues or _Issues()
     # The review of the first month needs the dealer alerts of the month before it too
     # (a concentration already there is no news): judge one month more, report the periods.
     judged = (add_months(periods[0], -1), periods[1]) if reviews else periods
@@ -309,7 +324,7 @@ def _judge(rules: list[Rule], panel: pl.DataFrame,
         if stats is not None and DETECTORS[rule.signal].kind == "change":
             medians = stats.of(rule)
         hits, used = evaluate(rule, panels[DETECTORS[rule.signal].network], judged,
-                              stats=medians)
+                              stats=medians, issues=issues.of(rule, panel))
         if reviews and subject_kind(rule) == "dealer":
             dealer_hits.append(hits.select(dealer="subject", month="month",
                                            code=pl.lit(rule.code)))
@@ -425,242 +440,3 @@ def scan_changed(*, since: datetime.datetime | None = None) -> ScanRun | None:
                       .values_list("parent_id", flat=True))
     return _scan(periods=None, dealer_ids=sorted(changed | parents), kind=ScanKind.INCREMENTAL,
                  rules=None, facts_of=sorted(changed), network_of=sorted(parents))
-
-
-# -- the response workflow -------------------------------------------------------------------
-
-def _transition(alert: Alert, *, to: str, actor: Any, reason: str = "") -> Alert:
-    if not alert.is_open:
-        raise AlertClosed(_("This alert is already %(status)s: nothing more can be done on "
-                            "it.") % {"status": alert.get_status_display()})
-    old = alert.status
-    alert.status = to
-    fields = ["status", "updated_at"]
-    now = timezone.now()
-    if to == AlertStatus.ACKNOWLEDGED and alert.acknowledged_at is None:
-        alert.acknowledged_at = now
-        fields.append("acknowledged_at")
-    if to in (AlertStatus.RESOLVED, AlertStatus.DISMISSED):
-        alert.closed_at, alert.closed_by, alert.close_reason = now, actor, reason
-        fields += ["closed_at", "closed_by", "close_reason"]
-    alert.save(update_fields=fields)
-    audit.record(actor=actor, target=alert, event=f"alert.{to}",
-                 data={"status": [old, to], **({"reason": reason} if reason else {})},
-                 subject=alert.dealer or alert)
-    return alert
-
-
-def _mark_read(alert: Alert, actor: Any) -> None:
-    Notification.objects.filter(alert=alert, user=actor, read_at__isnull=True).update(
-        read_at=timezone.now())
-
-
-@transaction.atomic
-def alert_acknowledge(*, alert: Alert, actor: Any) -> Alert:
-    """The owner has seen the alert and is analysing it: new -> acknowledged, and the
-    actor's inbox entry for it is read.
-
-    Raises AlertClosed on a resolved or dismissed alert, AlertNotNew on one already
-    acknowledged or acted on.
-    """
-    alert = Alert.objects.select_for_update().get(pk=alert.pk)
-    if alert.is_open and alert.status != AlertStatus.NEW:
-        raise AlertNotNew(_("This alert is already %(status)s.")
-                          % {"status": alert.get_status_display()})
-    _mark_read(alert, actor)
-    return _transition(alert, to=AlertStatus.ACKNOWLEDGED, actor=actor)
-
-
-@transaction.atomic
-def alert_action_add(*, alert: Alert, actor: Any, kind: str, happened_on: datetime.date,
-                     notes: str) -> AlertAction:
-    """Record a call, visit or note against the alert; a new or acknowledged alert moves on
-    to "action taken".
-
-    Raises AlertClosed on a closed alert, AlertInvalid without notes, with an unknown kind
-    or with a date still to come (an action is recorded after it happened).
-    """
-    from qudao.alerts.choices import ActionKind
-
-    alert = Alert.objects.select_for_update().get(pk=alert.pk)
-    if not alert.is_open:
-        raise AlertClosed(_("This alert is already %(status)s: nothing more can be done on "
-                            "it.") % {"status": alert.get_status_display()})
-    errors = {}
-    if kind not in ActionKind.values:
-        errors["kind"] = _("Choose a call, a visit or a note.")
-    if not notes.strip():
-        errors["notes"] = _("Say what was found and agreed.")
-    if happened_on > timezone.localdate():
-        errors["happened_on"] = _("An action cannot be recorded before it happens.")
-    if errors:
-        raise AlertInvalid(errors)
-    action = AlertAction.objects.create(alert=alert, kind=kind, happened_on=happened_on,
-                                        notes=notes.strip(), by=actor)
-    if alert.acknowledged_at is None:
-        alert.acknowledged_at = timezone.now()
-        alert.save(update_fields=["acknowledged_at", "updated_at"])
-    _mark_read(alert, actor)
-    if alert.status != AlertStatus.ACTION_TAKEN:
-        _transition(alert, to=AlertStatus.ACTION_TAKEN, actor=actor)
-    return action
-
-
-@transaction.atomic
-def alert_resolve(*, alert: Alert, actor: Any, reason: str = "") -> Alert:
-    """The cause is dealt with: the alert is closed (from any open status).
-
-    Raises AlertClosed when it is closed already.
-    """
-    alert = Alert.objects.select_for_update().get(pk=alert.pk)
-    return _transition(alert, to=AlertStatus.RESOLVED, actor=actor, reason=reason.strip())
-
-
-@transaction.atomic
-def alert_dismiss(*, alert: Alert, actor: Any, reason: str) -> Alert:
-    """A false alarm: closed with the reason, which the rule's owners read to tune it.
-
-    Raises AlertInvalid without a reason, AlertClosed when it is closed already.
-    """
-    if not reason.strip():
-        raise AlertInvalid({"reason": _("Say why this is a false alarm.")})
-    alert = Alert.objects.select_for_update().get(pk=alert.pk)
-    return _transition(alert, to=AlertStatus.DISMISSED, actor=actor, reason=reason.strip())
-
-
-def escalate_overdue(*, now: datetime.datetime | None = None) -> int:
-    """Alerts still new after their rule's escalation days go to the regional manager's
-    inbox, once; returns how many were escalated."""
-    now = now or timezone.now()
-    escalated = 0
-    for rule in Rule.objects.all():
-        due = now - datetime.timedelta(days=rule.escalate_after_days)
-        with transaction.atomic():
-            # Locked, so two runs at the same moment cannot both escalate an alert.
-            alerts = list(Alert.objects.select_for_update()
-                          .filter(rule=rule, status=AlertStatus.NEW, escalated_at__isnull=True,
-                                  created_at__lte=due)
-                          .exclude(manager__isnull=True).values_list("pk", "manager_id"))
-            if not alerts:
-                continue
-            Alert.objects.filter(pk__in=[pk for pk, _m in alerts]).update(escalated_at=now)
-            Notification.objects.bulk_create(
-                [Notification(user_id=manager, alert_id=pk,
-                              reason=Notification.Reason.ESCALATED) for pk, manager in alerts],
-                ignore_conflicts=True)
-        escalated += len(alerts)
-    return escalated
-
-
-def notifications_read(*, user: Any, alert: Alert) -> int:
-    """The user has opened the alert: its entries in their inbox are read."""
-    return Notification.objects.filter(user=user, alert=alert, read_at__isnull=True).update(
-        read_at=timezone.now())
-
-
-# -- rules ---------------------------------------------------------------------------------------
-
-def _params_errors(rule: Rule, params: Any) -> dict[str, str]:
-    det = DETECTORS[rule.signal]
-    if not isinstance(params, dict):
-        return {"params": _("Parameters are a mapping of name to value.")}
-    errors = {}
-    unknown = sorted(set(params) - set(det.defaults))
-    if unknown:
-        errors["params"] = _("%(names)s: not a parameter of this rule.") % {
-            "names": ", ".join(unknown)}
-    for key, value in params.items():
-        if key not in det.defaults:
-            continue
-        default = det.defaults[key]
-        if key in CHOICES:
-            if value not in CHOICES[key]:
-                errors[f"params.{key}"] = _("Choose one of: %(values)s.") % {
-                    "values": ", ".join(CHOICES[key])}
-            continue
-        if isinstance(default, bool) or not isinstance(default, int | float):
-            continue
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            errors[f"params.{key}"] = _("%(value)s is not a number.") % {"value": value}
-            continue
-        if number != number or number in (float("inf"), float("-inf")):
-            errors[f"params.{key}"] = _("%(value)s is not a number.") % {"value": value}
-        elif number < 0:
-            errors[f"params.{key}"] = _("Must not be negative.")
-        elif key in WHOLE_NUMBERS and (number != int(number) or number < 1):
-            errors[f"params.{key}"] = _("Must be a whole number of at least 1.")
-    return errors
-
-
-@transaction.atomic
-def rule_update(*, rule: Rule, actor: Any, values: dict[str, Any],
-                territories: list[Territory] | None = None) -> Rule:
-    """Change a rule's parameters, severity, comparison or scope; what changed is audited.
-
-    Raises RuleInvalid (nothing written) for a parameter the signal does not have, a
-    negative or non-numeric number, a text parameter outside its choices, or a comparison
-    the signal cannot make (a condition such as "stopped ordering" has no peers' change).
-    """
-    from qudao.alerts.choices import Comparison
-
-    det = DETECTORS[rule.signal]
-    errors = _params_errors(rule, values.get("params", rule.params))
-    comparison = values.get("comparison", rule.comparison)
-    if comparison not in det.comparisons:
-        labels = ", ".join(str(Comparison(c).label) for c in det.comparisons)
-        errors["comparison"] = _("This rule can only compare: %(choices)s.") % {
-            "choices": labels}
-    if values.get("severity", rule.severity) not in Severity.values:
-        errors["severity"] = _("Unknown severity.")
-    if errors:
-        raise RuleInvalid(errors)
-    changes = {}
-    for field in ("enabled", "severity", "comparison", "params", "channel_levels", "grades",
-                  "escalate_after_days", "name", "name_en"):
-        if field in values and values[field] != getattr(rule, field):
-            changes[field] = [getattr(rule, field), values[field]]
-            setattr(rule, field, values[field])
-    rule.updated_by = actor
-    rule.save()
-    if territories is not None:
-        before = sorted(rule.territories.values_list("code", flat=True))
-        rule.territories.set(territories)
-        after = sorted(t.code for t in territories)
-        if before != after:
-            changes["territories"] = [before, after]
-    if changes:
-        audit.record(actor=actor, target=rule, event="alert_rule.updated",
-                     data={k: [str(v[0]), str(v[1])] for k, v in changes.items()})
-    return rule
-
-
-def rule_preview(*, rule: Rule, months: int = 12, today: datetime.date | None = None,
-                 territories: list[Territory] | None = None) -> list[dict[str, Any]]:
-    """What the rule (as configured, switched on or not, saved or not) would have raised
-    in each of the last `months` complete months: counts by month, nothing written.
-
-    `territories` stands for the rule's saved regions (an edit not saved yet).
-    """
-    last = last_complete_month(today)
-    periods = (add_months(last, -(months - 1)), last)
-    first, last_month = window_for(periods)
-    panel = build_panel(first, last_month)
-    scope = None
-    if territories is not None or rule.pk is None:
-        scope = RuleScope(paths=[t.path for t in territories or []],
-                          levels=list(rule.channel_levels or []),
-                          grades=list(rule.grades or []))
-    if DETECTORS[rule.signal].reads_alerts:
-        hits = _review_hits(rule, panel, periods, scope=scope)
-    else:
-        hits, _used = evaluate(rule, panel, periods, scope=scope)
-    counts = dict(hits.group_by("month").agg(n=pl.len()).iter_rows())
-    return [{"month": m, "count": counts.get(m, 0)}
-            for m in (add_months(periods[0], n) for n in range(months))]
-
-
-def open_alerts_q() -> Q:
-    """Alerts still to be dealt with: new, acknowledged or acted on."""
-    return Q(status__in=OPEN_STATUSES)
