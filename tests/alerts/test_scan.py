@@ -14,6 +14,7 @@ from django.utils import timezone
 from qudao.alerts import services, tasks
 from qudao.alerts.models import Alert, Notification, Rule, ScanRun
 from qudao.alerts.panel import add_months
+from qudao.alerts.services import scanning
 from qudao.analytics import services as analytics_services
 from qudao.core.models import AuditEvent
 from qudao.orders.models import OrderLine
@@ -235,9 +236,20 @@ def test_scan_changed_judges_what_the_refreshes_since_the_last_scan_recorded(
         raise AssertionError("the refreshes recorded what they changed")
 
     monkeypatch.setattr(analytics_services, "changed_dealer_months", searched)
+    read = []
+    panel = scanning.build_panel
+
+    def reading(first, last, dealer_ids=None, **kwargs):
+        read.append(dealer_ids)
+        return panel(first, last, dealer_ids, **kwargs)
+
+    monkeypatch.setattr(scanning, "build_panel", reading)
     run = services.scan_changed()
 
     assert (run.kind, run.dealers) == ("incremental", 2)
+    # Only the two dealers' facts are read, also for the rules whose full scan found no
+    # peers to compare with (complaints, requests, calls: none here).
+    assert read == [[late["HB-0"].dealer_id, late["HB-1"].dealer_id]]
     assert found(scan=run) == {(code, dealer_code, last)
                                for code in ("order-drop-trailing", "order-drop-mom")
                                for dealer_code in ("HB-0", "HB-1")}

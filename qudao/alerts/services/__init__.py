@@ -1,9 +1,9 @@
-"""Writes of early warning: scans that raise alerts (scan.py), the response workflow and
+"""Writes of early warning: scans that raise alerts (scanning.py), the response workflow and
 escalation (workflow.py), and the rules HQ edits (rules.py)."""
 
 from qudao.alerts.exceptions import AlertClosed, AlertInvalid, AlertNotNew, RuleInvalid
 from qudao.alerts.services.rules import rule_preview, rule_update
-from qudao.alerts.services.scan import findings, last_complete_month, scan, scan_changed
+from qudao.alerts.services.scanning import findings, last_complete_month, scan, scan_changed
 from qudao.alerts.services.workflow import (
     alert_acknowledge,
     alert_action_add,

@@ -17,7 +17,7 @@ from qudao.alerts.engine import (
 from qudao.alerts.exceptions import RuleInvalid
 from qudao.alerts.models import Rule
 from qudao.alerts.panel import add_months, build_panel
-from qudao.alerts.services.scan import _Issues, _review_hits, last_complete_month
+from qudao.alerts.services.scanning import _Issues, _review_hits, last_complete_month
 from qudao.core import audit
 from qudao.territories.models import Territory
 

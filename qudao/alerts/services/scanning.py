@@ -246,7 +246,9 @@ def _scan(*, periods: tuple[datetime.date, datetime.date] | None,
     issues = _Issues()
     for rule, hits, used in _judge(rules, panel, periods, stats=stats, facts_of=facts_of,
                                    network_of=network_of, issues=issues):
-        if used:
+        # Every change rule judged keeps its medians, none found included: a scan of some
+        # dealers then meets the same (no) peers without reading every dealer's facts.
+        if used or DETECTORS[rule.signal].kind == "change":
             peer_stats[rule.code] = used
         alerts.extend(_alert_rows(rule, hits, panel, run, managers, dealers,
                                   issues.of(rule, panel)))
