@@ -99,13 +99,18 @@ def _routers() -> None:
     from qudao.catalog.api import router as catalog_router
     from qudao.dashboard.api import router as dashboard_router
     from qudao.dealers.api import router as dealers_router
+    from qudao.evaluation.api import router as evaluation_router
     from qudao.events.api import router as events_router
     from qudao.finance.api import router as finance_router
     from qudao.imports.api import router as imports_router
     from qudao.orders.api import router as orders_router
+    from qudao.performance.api import router as performance_router
+    from qudao.recruitment.api import router as recruitment_router
+    from qudao.retail.api import router as retail_router
     from qudao.service.api import router as service_router
     from qudao.stock.api import router as stock_router
     from qudao.territories.api import router as territories_router
+    from qudao.tiers.api import router as tiers_router
     from qudao.visits.api import router as visits_router
 
     api.add_router("", accounts_router)
@@ -122,6 +127,11 @@ def _routers() -> None:
     api.add_router("", service_router)
     api.add_router("", visits_router)
     api.add_router("", events_router)
+    api.add_router("", recruitment_router)
+    api.add_router("", evaluation_router)
+    api.add_router("", tiers_router)
+    api.add_router("", performance_router)
+    api.add_router("", retail_router)
 
 
 _routers()

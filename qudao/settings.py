@@ -74,6 +74,11 @@ INSTALLED_APPS = [
     "qudao.service",
     "qudao.visits",
     "qudao.events",
+    "qudao.recruitment",
+    "qudao.evaluation",
+    "qudao.tiers",
+    "qudao.performance",
+    "qudao.retail",
     "qudao.dashboard",
 ]
 
@@ -201,6 +206,9 @@ CELERY_BEAT_SCHEDULE = {
                            "options": {"expires": 3600}},
     "close-past-events": {"task": "events.close_past", "schedule": crontab(hour=2, minute=30),
                           "options": {"expires": 3600}},
+    "tiers-probations-overdue": {"task": "tiers.probations_overdue",
+                                 "schedule": crontab(hour=0, minute=20),
+                                 "options": {"expires": 3600}},
 }
 
 PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "25"))

@@ -21,6 +21,16 @@ def navigation(request):
     if user.has_perm("dealers.view_dealer"):
         label = _("My company") if user.is_dealer_user else _("Dealers")
         items.append((label, reverse("dealers:dealer_list"), "dealers"))
+    if user.has_perm("recruitment.view_lead"):
+        items.append((_("Recruitment"), reverse("recruitment:lead_list"), "recruitment"))
+    if user.has_perm("evaluation.view_scorecard"):
+        items.append((_("Dealer scorecards"), reverse("evaluation:scorecard_list"), "evaluation"))
+    if user.has_perm("tiers.view_tier"):
+        items.append((_("Tiers"), reverse("tiers:review_list"), "tiers"))
+    if user.has_perm("performance.view_performance"):
+        items.append((_("Channel performance"), reverse("performance:report"), "performance"))
+    if user.has_perm("performance.rate_rep"):
+        items.append((_("Rate my sales rep"), reverse("performance:rate_rep"), "rate_rep"))
     if user.has_perm("agreements.view_agreement"):
         items.append((_("Agreements"), reverse("agreements:agreement_list"), "agreements"))
     if user.has_perm("orders.view_order"):
@@ -53,6 +63,9 @@ def navigation(request):
     if user.has_perm("visits.view_visit"):
         items.append((_("Calls and visits"), reverse("visits:contact_list"), "visits"))
         items.append((_("Weekly and monthly reports"), reverse("visits:report_list"), "reports"))
+    if user.has_perm("retail.view_retailer"):
+        label = _("My stores") if user.is_dealer_user else _("Retailers")
+        items.append((label, reverse("retail:retailer_list"), "retail"))
     if user.has_perm("stock.view_stock"):
         items.append((_("Stock reports"), reverse("stock:report_list"), "stock"))
     if user.has_perm("orders.import_order") or user.has_perm("finance.import_finance"):
@@ -61,4 +74,39 @@ def navigation(request):
         items.append((_("Territories"), reverse("territories:territory_list"), "territories"))
     if user.has_perm("catalog.view_product"):
         items.append((_("Products"), reverse("catalog:product_list"), "catalog"))
-    return {"nav_items": items, **extra}
+    return {"nav_items": items, "nav_menu": _menu(items, grouped=not user.is_dealer_user),
+            **extra}
+
+
+# Staff see many pages: the menu groups them by area (a dealer's few pages stay in one row).
+_GROUPS = [
+    ("dealers", _("Dealers"), ("dealers", "recruitment", "evaluation", "tiers", "retail",
+                               "territories")),
+    ("trade", _("Trade"), ("agreements", "orders", "approvals", "shipments", "finance",
+                           "stock", "imports", "catalog")),
+    ("service", _("Service and visits"), ("service", "needs", "events", "visits", "reports")),
+]
+
+
+def _menu(items: list[tuple], *, grouped: bool) -> list[dict]:
+    """The navigation as shown: single links, and groups of links (a dropdown each, in the
+    place of the group's first link)."""
+    if not grouped:
+        return [{"label": label, "href": href, "key": key} for label, href, key in items]
+    group_of = {key: group for group, _label, keys in _GROUPS for key in keys}
+    labels = {group: label for group, label, _keys in _GROUPS}
+    menu: list[dict] = []
+    placed: dict[str, dict] = {}
+    for label, href, key in items:
+        group = group_of.get(key)
+        link = {"label": label, "href": href, "key": key}
+        if group is None:
+            menu.append(link)
+        elif group in placed:
+            placed[group]["links"].append(link)
+        else:
+            placed[group] = {"label": labels[group], "key": group, "links": [link]}
+            menu.append(placed[group])
+    # A group of one is just its link.
+    return [entry["links"][0] if len(entry.get("links", [None, None])) == 1 else entry
+            for entry in menu]

@@ -63,7 +63,8 @@ MATRIX = {
 #     making one record per dealer of the world, to read (200 or 404) and write (403/404).
 RECORDS: dict = {}
 for _app in ("agreements", "orders", "finance", "stock", "imports", "alerts", "service",
-             "visits", "events"):
+             "visits", "events", "recruitment", "evaluation", "tiers",
+             "performance", "retail"):
     _module = importlib.import_module(f"tests.{_app}.matrix")
     MATRIX.update(_module.ROUTES)
     RECORDS.update(_module.RECORDS)

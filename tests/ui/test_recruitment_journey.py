@@ -9,6 +9,7 @@ import pytest
 from django.apps import apps
 
 from qudao.recruitment.models import Candidate, CriteriaSet
+from tests.evaluation.factories import quarter_history
 from tests.recruitment.factories import TEXTBOOK, candidate_make, scores_give
 from tests.ui.conftest import login_as
 
@@ -84,5 +85,16 @@ def test_manager_compares_accepts_and_opens_the_new_dealer(page, browser, live_s
     mobile.wait_for_selector("[data-testid=selection-panel]")
     _shot(mobile, "dealer-phone-zh")
     phone.close()
-    # The lead appends the next step here (the dealer's scorecard), from `dealer` and
-    # `dealer_url`, with `page` still on the dealer's page.
+
+    # The new dealer has no history to score yet; an established dealer of the region has
+    # its scorecard, reached from its page, each formula shown beside its score.
+    assert "scorecard-panel" in page.content()
+    quarter_history(world.dealer_a)
+    page.goto(f"{live_server.url}/dealers/{world.dealer_a.pk}/")
+    page.get_by_test_id("panel-scorecard-link").click()
+    page.wait_for_selector("[data-testid=formula-sales]")
+    assert page.url.rstrip("/").endswith(f"/evaluation/dealers/{world.dealer_a.pk}")
+    formula = page.get_by_test_id("formula-sales").inner_text()
+    assert "240,000" in formula and "300,000" in formula and "80.0%" in formula
+    page.wait_for_function("document.querySelector('#chart-radar canvas') !== null")
+    _shot(page, "scorecard-desktop-zh")

@@ -17,7 +17,14 @@ Each app's `demo.py` builds its part, in this order (each step needs the ones be
 11. events.demo.run             meetings and trainings with invitations, attendance, feedback
 12. service.needs_demo.run      dealers' needs, common needs, seconded managers
 13. visits.reports.demo_run     reps' weekly and monthly reports with managers' comments
-then the dealer-month facts are built and a year of alert scans run.
+14. recruitment.demo.run        leads, follow-ups, a campaign, candidates scored and compared,
+                                one accepted (a new onboarding dealer), one rejected, one pooled
+15. retail.demo.run             terminals' qualification, applications and a certificate, store
+                                audits, store-entry negotiations
+then the dealer-month facts are built, a year of alert scans run, and the reviews over the
+facts: evaluation.demo.run (scorecards of the last four quarters and the last year),
+tiers.demo.run (the last quarter's tier review, decisions and lifecycle actions),
+performance.demo.run (channel expenses, market sizes, dealers' ratings of their reps).
 
 Every step gets its own random.Random seeded from (seed, step), so the output is the same
 for the same seed, and changing one app's generator does not reshuffle the others'.
@@ -60,13 +67,18 @@ class Command(BaseCommand):
         from qudao.analytics import services as analytics_services
         from qudao.catalog import demo as catalog_demo
         from qudao.dealers import demo as dealers_demo
+        from qudao.evaluation import demo as evaluation_demo
         from qudao.events import demo as events_demo
         from qudao.orders import demo as orders_demo
         from qudao.orders import history
+        from qudao.performance import demo as performance_demo
+        from qudao.recruitment import demo as recruitment_demo
+        from qudao.retail import demo as retail_demo
         from qudao.service import demo as service_demo
         from qudao.service import needs_demo
         from qudao.stock import demo as stock_demo
         from qudao.territories import demo as territories_demo
+        from qudao.tiers import demo as tiers_demo
         from qudao.visits import demo as visits_demo
         from qudao.visits import reports as visits_reports
 
@@ -91,6 +103,8 @@ class Command(BaseCommand):
             ("events", events_demo.run),
             ("needs", needs_demo.run),
             ("rep reports", visits_reports.demo_run),
+            ("recruitment", recruitment_demo.run),
+            ("retail", retail_demo.run),
         ]
         ctx: dict = {}
         started = time.monotonic()
@@ -118,6 +132,10 @@ class Command(BaseCommand):
             self._step("alerts", lambda **_kw: alert_services.scan(
                 periods=(add_months(last, -(ALERT_MONTHS - 1)), last)),
                 scale=scale, seed=seed, ctx=ctx)
+            # Reviews over the facts: scorecards, tiers and channel performance.
+            self._step("scorecards", evaluation_demo.run, scale=scale, seed=seed, ctx=ctx)
+            self._step("tiers", tiers_demo.run, scale=scale, seed=seed, ctx=ctx)
+            self._step("performance", performance_demo.run, scale=scale, seed=seed, ctx=ctx)
         for model, count in ctx.get("trade_written", {}).items():
             self.stdout.write(f"  {model:<24} {count:>12,} rows")
         self.stdout.write(self.style.SUCCESS(
