@@ -80,7 +80,7 @@ def navigation(request):
 
 # Staff see many pages: the menu groups them by area (a dealer's few pages stay in one row).
 _GROUPS = [
-    ("dealers", _("Dealers"), ("dealers", "recruitment", "evaluation", "tiers", "retail",
+    ("dealers", _("Dealer management"), ("dealers", "recruitment", "evaluation", "tiers", "retail",
                                "territories")),
     ("trade", _("Trade"), ("agreements", "orders", "approvals", "shipments", "finance",
                            "stock", "imports", "catalog")),

@@ -2,6 +2,7 @@
 
 import io
 import random
+import re
 from collections import defaultdict
 from decimal import Decimal
 
@@ -19,6 +20,8 @@ from qudao.dealers.choices import ChannelLevel, DealerStatus
 from qudao.dealers.models import Contact, Dealer, DealerStatusChange
 from qudao.dealers.scoping import visible_dealers
 from qudao.dealers.validators import validate_credit_code
+from qudao.recruitment.models import Candidate
+from qudao.retail.models import Application
 from qudao.territories import demo as territories_demo
 
 LEVELS = [PriceLevel.TIER1, PriceLevel.TIER2, PriceLevel.TERMINAL, PriceLevel.RETAIL]
@@ -53,11 +56,21 @@ def test_small_demo_data_is_a_realistic_network_that_obeys_the_rules(client):
     assert dealer.territory.code == "130100"
     assert User.objects.get(username="dealer_staff").dealer == dealer
 
-    # Counts as specified.
+    # Counts as specified: the network the dealers step builds (coded by region); the later
+    # steps add the dealer of the accepted candidate and the stores whose registration was
+    # approved (numbered by the system), and nothing else.
     levels = defaultdict(int)
-    for level in Dealer.objects.values_list("channel_level", flat=True):
-        levels[level] += 1
+    network = set()
+    for pk, code, level in Dealer.objects.values_list("pk", "code", "channel_level"):
+        if re.fullmatch(r"[A-Z]{2}-[A-Z]{2}-\d+", code):
+            levels[level] += 1
+            network.add(pk)
     assert levels == {"tier1": 30, "tier2": 70, "terminal": 100}
+    added = set(Dealer.objects.exclude(pk__in=network).values_list("pk", flat=True))
+    recruited = set(Candidate.objects.exclude(dealer=None).values_list("dealer_id", flat=True))
+    registered = set(Application.objects.filter(status="approved")
+                     .values_list("retailer_id", flat=True))
+    assert recruited and recruited <= added <= recruited | registered
     assert Product.objects.count() == 300
     assert Category.objects.filter(numchild=0).count() >= 15
 
@@ -73,9 +86,11 @@ def test_small_demo_data_is_a_realistic_network_that_obeys_the_rules(client):
         assert (d.retailer_type != "") == (d.channel_level == ChannelLevel.TERMINAL)
     assert sum(d.parent is not None and d.parent.channel_level == "tier2" for d in dealers) > 60
 
-    # Every credit code is valid; every non-prospect has its status history with reasons.
+    # Every credit code of the network is valid (a recruited dealer or a registered store
+    # gives it during onboarding); every non-prospect has its status history with reasons.
     for d in dealers:
-        validate_credit_code(d.credit_code)
+        if d.pk in network or d.credit_code:
+            validate_credit_code(d.credit_code)
     with_history = set(DealerStatusChange.objects.values_list("dealer_id", flat=True))
     for d in dealers:
         if d.status != DealerStatus.PROSPECT:
@@ -86,12 +101,14 @@ def test_small_demo_data_is_a_realistic_network_that_obeys_the_rules(client):
     statuses = {d.status for d in dealers}
     assert {"active", "onboarding", "probation", "terminated"} <= statuses
 
-    # Contacts: 2-3 per tier-1/tier-2, one per terminal, one primary each.
+    # Contacts: 2-3 per tier-1/tier-2 of the network, one per terminal and per dealer added
+    # later (the lead's or the applicant store's contact), one primary each.
     contacts = defaultdict(list)
     for dealer_id, primary in Contact.objects.values_list("dealer_id", "is_primary"):
         contacts[dealer_id].append(primary)
     for d in dealers:
-        low, high = (1, 1) if d.channel_level == ChannelLevel.TERMINAL else (2, 3)
+        low, high = ((1, 1) if d.channel_level == ChannelLevel.TERMINAL or d.pk not in network
+                     else (2, 3))
         assert low <= len(contacts[d.pk]) <= high and sum(contacts[d.pk]) == 1
 
     # The personas see data: reps cover their province's dealers, the manager all of 华北.
@@ -127,14 +144,16 @@ def test_small_demo_data_is_a_realistic_network_that_obeys_the_rules(client):
     provinces = territories_demo.province_tree()
     plan = dealers_demo.NetworkPlan(rng=random.Random("2026:dealers"), scale="small",
                                     provinces=provinces)
-    written = {d.code: (d.name, d.credit_code) for d in dealers if d.channel_level == "tier1"}
+    written = {d.code: (d.name, d.credit_code) for d in dealers
+               if d.channel_level == "tier1" and d.pk in network}
     assert {s.code: (s.values["name"], s.values["credit_code"]) for s in plan.tier1()} == written
 
     # Running again leaves the data as it is.
+    count = Dealer.objects.count()
     out = io.StringIO()
     call_command("demo_data", scale="small", stdout=out)
     assert "already present" in out.getvalue()
-    assert Dealer.objects.count() == 200
+    assert Dealer.objects.count() == count == 200 + len(added)
 
 
 def test_generators_are_deterministic_and_valid():

@@ -28,8 +28,10 @@ def _sheet(response):
 def traded(world, finance):
     for dealer in (world.dealer_a, world.dealer_b):
         trading_dealer(dealer, credit_limit="10000.00")
-    invoice_due(world.dealer_a, "800.00", due_on=datetime.date(2026, 10, 1))
-    invoice_due(world.dealer_b, "9000.00", due_on=datetime.date(2026, 12, 1))
+    # Dealer A's invoice 53 days past due; dealer B's due in 8 days (relative to today, so
+    # that B's stays "not yet due" whenever the suite runs).
+    invoice_due(world.dealer_a, "800.00", due_on=TODAY - datetime.timedelta(days=53))
+    invoice_due(world.dealer_b, "9000.00", due_on=TODAY + datetime.timedelta(days=8))
     return world
 
 

@@ -47,6 +47,9 @@ def test_application_reviewed_and_approved_creates_the_terminal_and_its_certific
     assert (store.parent, store.territory, store.assigned_rep) == (
         world.dealer_a, world.shijiazhuang, north_rep)
     assert (store.name, store.staff_count) == ("石家庄万家福超市", 5)
+    values = application_values(world)
+    assert list(store.contacts.values_list("name", "mobile", "is_primary")) == [
+        (values["contact_name"], values["phone"], True)]
     profile = RetailerProfile.objects.get(retailer=store)
     assert (profile.store_area, profile.management_rating) == (90, 4)
     certificate = Certificate.objects.get(application=application)

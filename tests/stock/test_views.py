@@ -172,7 +172,8 @@ def test_detail_position_and_missing_pages(world, north_rep, login):
 @pytest.mark.django_db
 def test_dealer_panels_render_flags_missing_and_targets(world, north_rep):
     tea = ProductFactory(sku="TEA-1")
-    agreement = trading_dealer(world.dealer_a, max_stock_days=10)
+    # Last month's report is due on the 1st: late from the 2nd of this month on.
+    agreement = trading_dealer(world.dealer_a, max_stock_days=10, flow_report_day=1)
     monthly_targets(agreement, {m: "1000" for m in range(1, 13)})
     report = StockReportFactory(dealer=world.dealer_a, period=datetime.date(2026, 9, 1))
     StockLineFactory(report=report, product=tea, quantity=50)
@@ -183,7 +184,9 @@ def test_dealer_panels_render_flags_missing_and_targets(world, north_rep):
     request.user = north_rep
     html = render_to_string("stock/_dealer_panel.html", {"stock_panel": panel},
                             request=request)
-    assert 'data-testid="stock-missing"' in html  # last month was never reported
+    # Last month was never reported: flagged once the due day has passed.
+    late = datetime.date.today().day > 1
+    assert ('data-testid="stock-missing"' in html) == late
     assert "TEA-1" in html and "500.0" in html
     progress = targets.target_progress(dealer_id=world.dealer_a.pk, day=datetime.date.today())
     html = render_to_string("agreements/_targets_panel.html", {"target_progress": progress})

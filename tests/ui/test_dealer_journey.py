@@ -19,7 +19,9 @@ def test_rep_searches_edits_a_dealer_and_sees_the_dashboard(page, live_server, w
     assert page.get_by_test_id("dealer-total").inner_text() == "3"
     shot(page, "dashboard-zh")
 
-    page.click("nav >> text=经销商")
+    # Staff pages are grouped by area in the navigation: 经销商管理 > 经销商.
+    page.click("[data-testid=nav-dealers] summary")
+    page.click("[data-testid=nav-dealers] a:text-is('经销商')")
     page.fill("#id_q", "唐山")
     page.wait_for_function(
         "document.querySelectorAll('[data-testid=dealer-table] tbody tr').length === 1")
@@ -43,8 +45,9 @@ def test_rep_searches_edits_a_dealer_and_sees_the_dashboard(page, live_server, w
     with page.expect_navigation():
         page.select_option("[data-testid=language]", "en")
     assert "Vehicles" in page.inner_text("main")
+    page.click("[data-testid=nav-dealers] summary")
     with page.expect_navigation():
-        page.click("nav >> text=Dealers")
+        page.click("[data-testid=nav-dealers] a:text-is('Dealers')")
     assert page.locator("h1").inner_text() == "Dealers"
     shot(page, "dealer-list-en")
     with page.expect_navigation():

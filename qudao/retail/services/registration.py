@@ -299,6 +299,9 @@ def _retailer_save(*, actor: Any, application: Application, grade: str) -> Deale
     values.update({"channel_level": ChannelLevel.TERMINAL, "territory": application.territory,
                    "grade": grade, "assigned_rep": rep})
     retailer = dealer_services.dealer_create(actor=actor, values=values)
+    # The person who filed for the store is its first contact.
+    dealer_services.contact_create(actor=actor, dealer=retailer, values={
+        "name": application.contact_name, "mobile": application.phone, "is_primary": True})
     reason = _("Authorized retailer: application %(n)s approved.") % {"n": application}
     for status in (DealerStatus.ONBOARDING, DealerStatus.ACTIVE):
         retailer = dealer_services.dealer_status_change(actor=actor, dealer=retailer,
