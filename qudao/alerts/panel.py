@@ -412,10 +412,8 @@ def product_issues(first: datetime.date, last: datetime.date) -> pl.DataFrame:
                 .annotate(m=TruncMonth("created_at", output_field=models.DateField()))
                 .values("dealer_id", "product_id", "m").annotate(n=Count("id"))
                 .values_list("dealer_id", "product_id", "m", "n"))
-    if connection.vendor == "postgresql":
-        return _frame(queryset, {"dealer": pl.Int64, "product": pl.Int64, "month": pl.Date,
-                                 "issues": pl.Float64})
-    # SQLite's month of a moment is the text of a date.
+    # The month of a moment comes as text: a timestamp at midnight from PostgreSQL's COPY,
+    # a date from SQLite; its first ten characters are the date either way.
     frame = _frame(queryset, {"dealer": pl.Int64, "product": pl.Int64, "month": pl.Utf8,
                               "issues": pl.Float64})
     return frame.with_columns(pl.col("month").str.slice(0, 10).str.to_date())
