@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/qudao
 PYTEST_ARGS ?=
+# Parallel test workers (pytest-xdist): the PostgreSQL half waits on the server, so one more.
+SQLITE_WORKERS ?= 2
+PG_WORKERS ?= 3
 
 .PHONY: install demo serve test test-sqlite test-postgres lint messages clean
 
@@ -29,10 +32,10 @@ lint: install
 test: lint test-sqlite test-postgres
 
 test-sqlite: install
-	env -u DATABASE_URL $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	env -u DATABASE_URL $(PY) -m pytest -p no:cacheprovider -n $(SQLITE_WORKERS) $(PYTEST_ARGS)
 
 test-postgres: install
-	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -p no:cacheprovider -n $(PG_WORKERS) $(PYTEST_ARGS)
 
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests

@@ -132,5 +132,5 @@ def test_the_dealers_own_rep_first_and_no_manager_recorded_without_notice(
     assert services.escalate_due() == 2
     assert [(level, user) for _d, level, user, _t in _escalations()] == [
         (1, "rep_b_own"), (2, None)]  # nobody manages 华东 in this world
-    assert list(ServiceNotification.objects.filter(reason="escalated").values_list(
+    assert list(ServiceNotification.objects.filter(reason="escalated").order_by("pk").values_list(
         "user__username", flat=True)) == ["rep_b_own", "service"]
