@@ -158,26 +158,34 @@ def _photo_checked(uploads: list[Any], already: int = 0) -> list[tuple[Any, str,
     """(upload, file name, size) of each photo, or PhotoInvalid for the first bad one."""
     if already + len(uploads) > MAX_PHOTOS:
         raise PhotoInvalid(_("At most %(n)d photos per call or visit.") % {"n": MAX_PHOTOS})
+    return photo_files_checked(uploads)
+
+
+def photo_files_checked(uploads: list[Any], *, error: type[Exception] = PhotoInvalid
+                        ) -> list[tuple[Any, str, int]]:
+    """(upload, file name, size) of each photo, or `error` for the first that is not a JPG,
+    PNG or WebP by name and content, is empty, or is over the size limit. Shared by every
+    page that takes photos (visits, store audits)."""
     checked = []
     limit = photo_max_bytes()
     for upload in uploads:
         filename = Path(getattr(upload, "name", "") or "").name or "photo"
         extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
         if extension not in PHOTO_TYPES:
-            raise PhotoInvalid(_("%(file)s: only JPG, PNG and WebP photos can be added.")
-                               % {"file": filename})
+            raise error(_("%(file)s: only JPG, PNG and WebP photos can be added.")
+                        % {"file": filename})
         size = getattr(upload, "size", None) or 0
         if size == 0:
-            raise PhotoInvalid(_("%(file)s is empty.") % {"file": filename})
+            raise error(_("%(file)s is empty.") % {"file": filename})
         if size > limit:
-            raise PhotoInvalid(_("%(file)s is larger than %(mb)d MB.") % {
+            raise error(_("%(file)s is larger than %(mb)d MB.") % {
                 "file": filename, "mb": limit // (1024 * 1024)})
         upload.seek(0)
         head = upload.read(12)
         upload.seek(0)
         if not head.startswith(PHOTO_TYPES[extension]) or (
                 extension == "webp" and head[8:12] != b"WEBP"):
-            raise PhotoInvalid(_("%(file)s is not really a .%(ext)s photo.") % {
+            raise error(_("%(file)s is not really a .%(ext)s photo.") % {
                 "file": filename, "ext": extension})
         checked.append((upload, filename, size))
     return checked

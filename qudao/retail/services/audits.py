@@ -3,7 +3,6 @@
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -22,7 +21,7 @@ from qudao.retail.services._common import (
     require_retailer,
     require_staff,
 )
-from qudao.visits.services import PHOTO_TYPES, photo_max_bytes
+from qudao.visits.services import photo_files_checked
 
 MAX_PHOTOS = 9
 # An item scored below this share of its maximum fails, and so does the commitment it
@@ -58,29 +57,7 @@ def _photos_checked(uploads: list[Any]) -> list[tuple[Any, str, int]]:
     JPG, PNG or WebP by name and content, within the visits' size limit."""
     if len(uploads) > MAX_PHOTOS:
         raise PhotoInvalid(_("At most %(n)d photos per audit.") % {"n": MAX_PHOTOS})
-    checked = []
-    limit = photo_max_bytes()
-    for upload in uploads:
-        filename = Path(getattr(upload, "name", "") or "").name or "photo"
-        extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-        if extension not in PHOTO_TYPES:
-            raise PhotoInvalid(_("%(file)s: only JPG, PNG and WebP photos can be added.")
-                               % {"file": filename})
-        size = getattr(upload, "size", None) or 0
-        if size == 0:
-            raise PhotoInvalid(_("%(file)s is empty.") % {"file": filename})
-        if size > limit:
-            raise PhotoInvalid(_("%(file)s is larger than %(mb)d MB.") % {
-                "file": filename, "mb": limit // (1024 * 1024)})
-        upload.seek(0)
-        head = upload.read(12)
-        upload.seek(0)
-        if not head.startswith(PHOTO_TYPES[extension]) or (
-                extension == "webp" and head[8:12] != b"WEBP"):
-            raise PhotoInvalid(_("%(file)s is not really a .%(ext)s photo.") % {
-                "file": filename, "ext": extension})
-        checked.append((upload, filename, size))
-    return checked
+    return photo_files_checked(uploads, error=PhotoInvalid)
 
 
 def _scores_checked(items: list[ChecklistItem], scores: list[ItemScore]
